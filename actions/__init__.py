@@ -1,0 +1,1 @@
+"""Rasa custom actions, run by the rasa-sdk action server (thin wrappers around bot/)."""

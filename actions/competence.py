@@ -1,0 +1,62 @@
+"""action_competence: thin wrapper around bot.competence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.competence import (
+    QUESTION_DIALOGUE,
+    QUESTION_ENDED,
+    Context,
+    Parse,
+    cached_competence,
+    decide,
+    follow_up,
+    plan_messages,
+)
+from bot.settings import get_settings
+
+
+class ActionCompetence(Action):
+    def name(self) -> Text:
+        return "action_competence"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        settings = get_settings()
+        data = cached_competence(settings.data_dir / "competence.yml")
+        today = datetime.now(ZoneInfo(settings.timezone)).date()
+        latest = tracker.latest_message or {}
+        intent = (latest.get("intent") or {}).get("name")
+        asked = tuple(tracker.get_slot("competence_asked") or ())
+        pending = tracker.get_slot("clarify")
+        route = tracker.get_slot("route")
+
+        if pending in (QUESTION_DIALOGUE, QUESTION_ENDED) and intent in ("affirm", "deny") and route:
+            answer = intent == "affirm"
+            context = Context(
+                dialogue_tried=answer if pending == QUESTION_DIALOGUE else None,
+                ended_over_a_year_ago=answer if pending == QUESTION_ENDED else None,
+                asked=asked,
+            )
+            decision = follow_up(route, data, context)
+        else:
+            decision = decide(Parse.from_rasa(latest), today, data, Context(asked=asked))
+
+        for response, variables in plan_messages(decision, data):
+            dispatcher.utter_message(response=response, **variables)
+
+        if decision.question:
+            asked = (*asked, decision.question)
+        return [
+            SlotSet("route", decision.original_route or decision.route),
+            SlotSet("clarify", decision.question),
+            SlotSet("competence_asked", list(asked)),
+        ]

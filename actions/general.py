@@ -1,0 +1,59 @@
+"""Session start (contact details into slots) and the low-confidence fallback."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.contact import cached_contact
+from bot.fallback import cached_fallback, second_in_a_row, suggestions
+from bot.settings import get_settings
+
+
+class ActionSessionStart(Action):
+    """Start a session with the office's contact details in slots.
+
+    Responses use them as {telefon}, {adresse}, ... so the details live in
+    one file (data/contact.yml).
+    """
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        contact = cached_contact(get_settings().data_dir / "contact.yml")
+        events: List[Dict[Text, Any]] = [SessionStarted()]
+        events += [SlotSet(name, value) for name, value in contact.as_template_vars().items()]
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionFallback(Action):
+    """First miss: ask to rephrase and suggest topics. Second miss in a row: a person."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        user_intents = [
+            (e.get("parse_data") or {}).get("intent", {}).get("name")
+            for e in tracker.events
+            if e.get("event") == "user"
+        ]
+        if second_in_a_row(user_intents[:-1]):
+            dispatcher.utter_message(response="utter_fallback_human")
+            return []
+        data = cached_fallback(get_settings().data_dir / "fallback.yml")
+        ranking = [
+            (r.get("name"), float(r.get("confidence") or 0.0))
+            for r in (tracker.latest_message or {}).get("intent_ranking", [])
+        ]
+        dispatcher.utter_message(response="utter_fallback_rephrase", buttons=suggestions(ranking, data))
+        return []

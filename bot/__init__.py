@@ -1,0 +1,1 @@
+"""Borgerrådgiver-assistenten: the project's own Python package."""

@@ -1,0 +1,1 @@
+"""Booking of personal meetings (issue 6). Placeholder until implemented."""

@@ -1,0 +1,382 @@
+"""Competence check: can the borgerrådgiver help, and if not, where to go?
+
+Plain, deterministic Python. Input: the NLU parse of what the citizen wrote
+(intent ranking and text), the reference day and what the conversation has
+established so far. Output: a ``Decision`` with the route label (as in
+``shared/eval/README.md``), the reason and statute reference from
+``data/competence.yml``, other routes worth mentioning, and at most one
+clarifying question for the chat.
+
+The order of the rules:
+1. The NLU intent decides the main route when it is confident; when it is not,
+   the keywords of ``data/competence.yml`` choose among the likely routes.
+2. A matter about another municipality is outside (it does not concern
+   Aalborg Kommune).
+3. § 13: a complaint about the kommune that ended more than a year ago is
+   ``for_gammel_sag`` (the exceptions of stk. 2-3 are mentioned).
+4. Other likely routes are mentioned, not ignored (a mixed matter).
+5. The chat asks one question when it matters: decision or treatment?
+   did the matter end more than a year ago? did you try the administration
+   first (§ 14)?
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import yaml
+from pydantic import BaseModel, root_validator
+
+from bot.timeexpr import find_periods, more_than_a_year_ago
+
+BORGERRAADGIVER = "borgerraadgiver"
+TOO_OLD = "for_gammel_sag"
+PRIVATE = "ikke_kommunen_privat"
+# Routes the 1-year rule applies to: complaints about Aalborg Kommune.
+AGE_RULE_ROUTES = (
+    "borgerraadgiver_klage_sagsbehandling",
+    "borgerraadgiver_klage_adfaerd",
+    "borgerraadgiver_klagevejledning",
+    "ankestyrelsen",
+)
+COMPLAINT_ROUTES = ("borgerraadgiver_klage_sagsbehandling", "borgerraadgiver_klage_adfaerd")
+DECISION_ROUTE = "ankestyrelsen"
+
+CONFIDENT = 0.6
+MENTION_MIN = 0.2
+CLOSE_CALL = 0.2
+
+QUESTION_KIND = "kind"  # the decision itself, or how you were treated?
+QUESTION_ENDED = "ended"  # did it end more than a year ago?
+QUESTION_DIALOGUE = "dialogue"  # did you try the administration first (§ 14)?
+
+
+class BodyData(BaseModel):
+    name: str
+    web: str
+    phone: str
+
+
+class RouteData(BaseModel):
+    coarse: str
+    intent: Optional[str]
+    paragraph: Optional[str]
+    reason: str
+    body: Optional[str]
+    how: str
+    mention: str
+    keywords: List[str] = []
+
+
+class OtherMunicipality(BaseModel):
+    reason: str
+    how: str
+
+
+class CompetenceData(BaseModel):
+    routes: Dict[str, RouteData]
+    bodies: Dict[str, BodyData]
+    other_municipality: OtherMunicipality
+
+    @root_validator(skip_on_failure=True)
+    def _check(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        routes: Dict[str, RouteData] = values["routes"]
+        bodies: Dict[str, BodyData] = values["bodies"]
+        intents = [r.intent for r in routes.values() if r.intent]
+        if len(intents) != len(set(intents)):
+            raise ValueError("to ruter bruger samme intent")
+        for label, route in routes.items():
+            if route.body and route.body not in bodies:
+                raise ValueError(f"ruten {label} peger på en ukendt myndighed: {route.body}")
+            if route.coarse != BORGERRAADGIVER and route.coarse != label:
+                raise ValueError(f"ruten {label}: coarse skal være {BORGERRAADGIVER} eller {label}")
+        missing = {TOO_OLD, PRIVATE, DECISION_ROUTE, *COMPLAINT_ROUTES} - set(routes)
+        if missing:
+            raise ValueError(f"ruter mangler: {sorted(missing)}")
+        return values
+
+    def route_for_intent(self, intent: Optional[str]) -> Optional[str]:
+        for label, route in self.routes.items():
+            if intent and route.intent == intent:
+                return label
+        return None
+
+    @property
+    def routing_intents(self) -> List[str]:
+        return [r.intent for r in self.routes.values() if r.intent]
+
+
+def load_competence(path: Path) -> CompetenceData:
+    with path.open(encoding="utf-8") as fh:
+        return CompetenceData.parse_obj(yaml.safe_load(fh))
+
+
+@lru_cache(maxsize=4)
+def cached_competence(path: Path) -> CompetenceData:
+    return load_competence(path)
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What the NLU made of a message."""
+
+    text: str
+    ranking: Tuple[Tuple[str, float], ...] = ()
+
+    @classmethod
+    def from_rasa(cls, parse_data: Dict[str, Any]) -> "Parse":
+        ranking = parse_data.get("intent_ranking") or []
+        pairs = [(r.get("name"), float(r.get("confidence") or 0.0)) for r in ranking if r.get("name")]
+        if not pairs and (parse_data.get("intent") or {}).get("name"):
+            intent = parse_data["intent"]
+            pairs = [(intent["name"], float(intent.get("confidence") or 0.0))]
+        return cls(text=parse_data.get("text") or "", ranking=tuple(pairs))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation has established (from slots)."""
+
+    dialogue_tried: Optional[bool] = None
+    ended_over_a_year_ago: Optional[bool] = None
+    asked: Tuple[str, ...] = ()
+
+
+@dataclass
+class Decision:
+    route: str
+    coarse: str
+    reason: str
+    paragraph: Optional[str]
+    how: str
+    body: Optional[BodyData] = None
+    confident: bool = True
+    also: List[str] = field(default_factory=list)
+    question: Optional[str] = None
+    dialogue_first: bool = False
+    on_behalf: bool = False
+    period: Optional[str] = None
+    original_route: Optional[str] = None
+
+    def as_json(self, text: str) -> Dict[str, Any]:
+        return {
+            "text": text,
+            "route": self.route,
+            "coarse": self.coarse,
+            "reason": self.reason,
+            "paragraph": self.paragraph,
+        }
+
+
+_ANOTHER_MUNICIPALITY = re.compile(r"\b(?!aalborg\b)([a-zæøå]+(?:-[a-zæøå]+)?)\s+kommune\b")
+_ANOTHER_MUNICIPALITY_WORDS = re.compile(r"\b(en anden kommune|min gamle kommune|den kommune jeg boede i)\b")
+_NOT_MUNICIPALITY_NAMES = {"min", "vores", "jeres", "den", "denne", "hele", "i", "af", "fra", "til", "en"}
+_TRIED_DIALOGUE = re.compile(
+    r"\b(har|havde|jeg)\b[^.!?]{0,40}\b(klaget|skrevet|ringet|talt|snakket|henvendt|kontaktet|rykket|"
+    r"spurgt|mailet|sendt en mail|prøvet at løse|bedt om)\b"
+)
+_ENDED = re.compile(r"\b(afsluttet|afsluttede|lukket|lukkede|sluttede|slut|afgjort|ophørt|ophørte)\b")
+_ON_BEHALF = re.compile(
+    r"\b(på vegne af|på hans vegne|på hendes vegne|for en anden|min mor|min far|mine forældre|"
+    r"min søn|min datter|mit barn|mine børn|min mand|min kone|min hustru|min kæreste|min bror|"
+    r"min søster|min nabo|min ven|min veninde|pårørende|min bedstemor|min bedstefar)\b"
+)
+
+
+def keyword_hits(text: str, data: CompetenceData) -> Dict[str, int]:
+    low = text.lower()
+    hits: Dict[str, int] = {}
+    for label, route in data.routes.items():
+        n = sum(1 for kw in route.keywords if re.search(r"\b" + re.escape(kw.lower()), low))
+        if n:
+            hits[label] = n
+    return hits
+
+
+def _candidates(parse: Parse, data: CompetenceData) -> List[Tuple[str, float]]:
+    out: List[Tuple[str, float]] = []
+    for intent, conf in parse.ranking:
+        label = data.route_for_intent(intent)
+        if label:
+            out.append((label, conf))
+    return out
+
+
+def _choose(
+    candidates: Sequence[Tuple[str, float]], hits: Dict[str, int]
+) -> Tuple[str, bool]:
+    """The main route and whether the choice is confident."""
+    if candidates and candidates[0][1] >= CONFIDENT:
+        return candidates[0][0], True
+    if hits:
+        likely = {label for label, _ in candidates[:3]}
+        preferred = [label for label in hits if label in likely] or list(hits)
+        best = max(preferred, key=lambda label: (hits[label], -_rank(label, candidates)))
+        return best, len(hits) == 1 or best == (candidates[0][0] if candidates else None)
+    if candidates:
+        return candidates[0][0], False
+    return "borgerraadgiver_klage_sagsbehandling", False
+
+
+def _rank(label: str, candidates: Sequence[Tuple[str, float]]) -> int:
+    for i, (name, _) in enumerate(candidates):
+        if name == label:
+            return i
+    return len(candidates)
+
+
+def _another_municipality(text: str) -> bool:
+    low = text.lower()
+    if _ANOTHER_MUNICIPALITY_WORDS.search(low):
+        return True
+    return any(m.group(1) not in _NOT_MUNICIPALITY_NAMES for m in _ANOTHER_MUNICIPALITY.finditer(low))
+
+
+def _build(label: str, data: CompetenceData, **extra: Any) -> Decision:
+    route = data.routes[label]
+    body = data.bodies.get(route.body) if route.body else None
+    return Decision(
+        route=label,
+        coarse=route.coarse,
+        reason=route.reason,
+        paragraph=route.paragraph,
+        how=route.how,
+        body=body,
+        **extra,
+    )
+
+
+def decide(
+    parse: Parse, today: date, data: CompetenceData, context: Context = Context()
+) -> Decision:
+    """Route one message describing the citizen's matter."""
+    text = parse.text
+    candidates = _candidates(parse, data)
+    hits = keyword_hits(text, data)
+    main, confident = _choose(candidates, hits)
+
+    if main not in ("skat", "udbetaling_danmark", "ombudsmanden", "domstolene", "regionen",
+                    "familieretshuset") and _another_municipality(text):
+        other = data.other_municipality
+        decision = _build(PRIVATE, data, confident=confident)
+        decision.reason, decision.how = other.reason, other.how
+        return decision
+
+    periods = find_periods(text, today)
+    old_period = None
+    if periods:
+        latest = max(periods, key=lambda p: p.end)
+        if more_than_a_year_ago(latest.end, today):
+            old_period = latest.text
+    too_old = main in AGE_RULE_ROUTES and (
+        old_period is not None or context.ended_over_a_year_ago is True
+    )
+
+    also = [
+        label
+        for label, conf in candidates[1:4]
+        if conf >= MENTION_MIN and data.routes[label].coarse != data.routes[main].coarse
+    ]
+    for label in hits:
+        if label != main and label not in also and data.routes[label].coarse != data.routes[main].coarse:
+            also.append(label)
+    also = also[:2]
+
+    on_behalf = bool(_ON_BEHALF.search(text.lower()))
+
+    if too_old:
+        return _build(
+            TOO_OLD,
+            data,
+            confident=confident,
+            also=[],
+            period=old_period,
+            on_behalf=on_behalf,
+            original_route=main,
+        )
+
+    decision = _build(main, data, confident=confident, also=also, on_behalf=on_behalf)
+    decision.question = _question(decision, candidates, text, context)
+    if main in COMPLAINT_ROUTES:
+        tried = context.dialogue_tried
+        if tried is None and _TRIED_DIALOGUE.search(text.lower()):
+            tried = True
+        decision.dialogue_first = tried is False
+    return decision
+
+
+def _question(
+    decision: Decision, candidates: Sequence[Tuple[str, float]], text: str, context: Context
+) -> Optional[str]:
+    """At most one clarifying question for the chat, most important first."""
+    top = [label for label, _ in candidates[:2]]
+    if (
+        QUESTION_KIND not in context.asked
+        and not decision.confident
+        and len(candidates) >= 2
+        and candidates[0][1] - candidates[1][1] < CLOSE_CALL
+        and DECISION_ROUTE in top
+        and any(label in COMPLAINT_ROUTES for label in top)
+    ):
+        return QUESTION_KIND
+    if decision.route not in AGE_RULE_ROUTES:
+        return None
+    if (
+        QUESTION_ENDED not in context.asked
+        and context.ended_over_a_year_ago is None
+        and _ENDED.search(text.lower())
+    ):
+        return QUESTION_ENDED
+    if (
+        decision.route in COMPLAINT_ROUTES
+        and QUESTION_DIALOGUE not in context.asked
+        and context.dialogue_tried is None
+        and not _TRIED_DIALOGUE.search(text.lower())
+    ):
+        return QUESTION_DIALOGUE
+    return None
+
+
+def follow_up(route: str, data: CompetenceData, context: Context) -> Decision:
+    """Decision for a route already chosen, after the citizen answered a question."""
+    if route in AGE_RULE_ROUTES and context.ended_over_a_year_ago:
+        return _build(TOO_OLD, data, original_route=route)
+    decision = _build(route, data)
+    if route in COMPLAINT_ROUTES:
+        decision.dialogue_first = context.dialogue_tried is False
+        if context.dialogue_tried is None and QUESTION_DIALOGUE not in context.asked:
+            decision.question = QUESTION_DIALOGUE
+    return decision
+
+
+def plan_messages(decision: Decision, data: CompetenceData) -> List[Tuple[str, Dict[str, Any]]]:
+    """Which responses the chat sends for a decision, with their variables."""
+    if decision.question:
+        return [(f"utter_competence_ask_{decision.question}", {})]
+    main = {"reason": decision.reason, "paragraph": decision.paragraph or "", "how": decision.how}
+    also = [("utter_competence_also", {"mention": data.routes[a].mention}) for a in decision.also]
+    if decision.route == TOO_OLD:
+        plan: List[Tuple[str, Dict[str, Any]]] = [("utter_competence_too_old", main)]
+        if decision.on_behalf:
+            plan.append(("utter_competence_on_behalf", {}))
+        return plan + [("utter_competence_contact", {})]
+    if decision.coarse == BORGERRAADGIVER:
+        plan = [("utter_competence_within", main)]
+        if decision.dialogue_first:
+            plan.append(("utter_competence_dialogue_first", {}))
+        plan.append(("utter_competence_cannot_decide", {}))
+        if decision.on_behalf:
+            plan.append(("utter_competence_on_behalf", {}))
+        return plan + also + [("utter_competence_next_steps", {})]
+    if decision.body is not None:
+        body = {"body_name": decision.body.name, "body_web": decision.body.web,
+                "body_phone": decision.body.phone}
+        return [("utter_competence_redirect", {**main, **body})] + also + [
+            ("utter_competence_more_help", {})
+        ]
+    return [("utter_competence_outside", main)] + also + [("utter_competence_more_help", {})]

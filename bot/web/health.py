@@ -1,0 +1,39 @@
+"""GET /health: is Rasa up (and which model), is the action server up."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from bot.web import get_rasa
+from bot.web.rasa_client import RasaClient
+
+router = APIRouter(tags=["health"])
+
+
+class RasaHealth(BaseModel):
+    up: bool
+    model: str | None
+
+
+class ActionsHealth(BaseModel):
+    up: bool
+
+
+class Health(BaseModel):
+    status: str  # "ok" | "degraded"
+    rasa: RasaHealth
+    actions: ActionsHealth
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+async def health(rasa: RasaClient = Depends(get_rasa)) -> JSONResponse:
+    rasa_status, actions_up = await rasa.health()
+    ok = rasa_status.up and rasa_status.model is not None and actions_up
+    body = Health(
+        status="ok" if ok else "degraded",
+        rasa=RasaHealth(up=rasa_status.up, model=rasa_status.model),
+        actions=ActionsHealth(up=actions_up),
+    )
+    return JSONResponse(status_code=200 if ok else 503, content=body.dict())
