@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from typing import List, Optional
+from typing import List
 
 COMMANDS = ("run", "train", "route", "explain", "worker", "db-init", "rasa")
 
@@ -24,7 +24,7 @@ def _usage() -> int:
     return 2
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
         return _usage()

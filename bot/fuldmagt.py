@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import yaml
 from pydantic import BaseModel, validator
@@ -72,10 +72,10 @@ class MailTexts(BaseModel):
     emne: str
     afsnit: List[str]
     hilsen: str
-    fodnote: Optional[str] = None
+    fodnote: str | None = None
 
     @validator("emne", "hilsen", "fodnote")
-    def _placeholders(cls, value: Optional[str]) -> Optional[str]:
+    def _placeholders(cls, value: str | None) -> str | None:
         return check_placeholders(value)
 
     @validator("emne")
@@ -168,7 +168,7 @@ class InvalidAddress(InvalidMail):
 _TOKEN_WITH_AT = re.compile(r"[^\s<>()\[\]{},;:\"']+@[^\s<>()\[\]{},;:\"']+")
 
 
-def extract_address(text: str) -> Optional[str]:
+def extract_address(text: str) -> str | None:
     """The e-mail address in a chat message ("min mail er a@b.dk"), or None.
 
     Only picks a candidate; ``normalize_address`` decides whether it is valid.
@@ -185,15 +185,22 @@ def extract_address(text: str) -> Optional[str]:
     return None
 
 
-def normalize_address(text: str) -> str:
-    """The normalised address in ``text`` or ``InvalidAddress`` (no DNS look-up)."""
+def normalize_address(address: str) -> str:
+    """The normalised address or ``InvalidAddress``: the whole string must be one
+    address (surrounding spaces allowed). No DNS look-up."""
+    try:
+        return validate_address(address)
+    except InvalidMail as exc:
+        raise InvalidAddress(str(exc)) from None
+
+
+def address_from_message(text: str) -> str:
+    """The address in a chat message ("min mail er a@b.dk"), normalised, or
+    ``InvalidAddress``. The citizen confirms it before anything is sent."""
     candidate = extract_address(text)
     if candidate is None:
         raise InvalidAddress("no e-mail address found")
-    try:
-        return validate_address(candidate)
-    except InvalidMail as exc:
-        raise InvalidAddress(str(exc)) from None
+    return normalize_address(candidate)
 
 
 def address_hash(address: str) -> str:
@@ -245,11 +252,11 @@ class FuldmagtRequest(Base):  # type: ignore[valid-type,misc]
         return int(self.mail.attempts)
 
     @property
-    def sent_at(self) -> Optional[datetime]:
+    def sent_at(self) -> datetime | None:
         return self.mail.sent_at  # type: ignore[no-any-return]
 
     @property
-    def address(self) -> Optional[str]:
+    def address(self) -> str | None:
         return self.mail.to_addr  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:  # no personal data
@@ -283,10 +290,10 @@ class RequestStatus(str, Enum):
 @dataclass(frozen=True)
 class RequestResult:
     status: RequestStatus
-    address: Optional[str] = None  # normalised, for the reply to the citizen
-    request_id: Optional[int] = None
-    mail_id: Optional[int] = None
-    mail_status: Optional[str] = None  # queued | sent | failed
+    address: str | None = None  # normalised, for the reply to the citizen
+    request_id: int | None = None
+    mail_id: int | None = None
+    mail_status: str | None = None  # queued | sent | failed
 
     @property
     def accepted(self) -> bool:
@@ -297,7 +304,7 @@ class RequestResult:
         return self.status in (RequestStatus.LIMIT_CONVERSATION, RequestStatus.LIMIT_ADDRESS)
 
 
-def _find(session: Session, conversation: str, hashed: str) -> Optional[FuldmagtRequest]:
+def _find(session: Session, conversation: str, hashed: str) -> FuldmagtRequest | None:
     return session.execute(
         select(FuldmagtRequest).where(
             FuldmagtRequest.conversation_id == conversation,
@@ -323,8 +330,8 @@ def request_fuldmagt(
     address: str,
     settings: Settings,
     now: datetime,
-    texts: Optional[FuldmagtTexts] = None,
-    contact: Optional[Contact] = None,
+    texts: FuldmagtTexts | None = None,
+    contact: Contact | None = None,
 ) -> RequestResult:
     """Record the request and queue the e-mail, in the caller's transaction.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import string
 from datetime import datetime, timezone
-from typing import List, Mapping, Optional
+from typing import List, Mapping
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -30,7 +30,7 @@ def placeholders_in(text: str) -> set:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-def check_placeholders(text: Optional[str]) -> Optional[str]:
+def check_placeholders(text: str | None) -> str | None:
     if text is None:
         return text
     try:
@@ -46,16 +46,16 @@ def check_placeholders(text: Optional[str]) -> Optional[str]:
 
 class PdfSection(BaseModel):
     overskrift: str
-    tekst: Optional[str] = None
+    tekst: str | None = None
     felter: List[str] = []
     afkrydsning: List[str] = []
     skrivelinjer: int = 0
     punkter: List[str] = []
     underskrifter: List[str] = []
-    note: Optional[str] = None
+    note: str | None = None
 
     @validator("overskrift", "tekst", "note")
-    def _placeholders(cls, value: Optional[str]) -> Optional[str]:
+    def _placeholders(cls, value: str | None) -> str | None:
         return check_placeholders(value)
 
     @validator("felter", "afkrydsning", "punkter", "underskrifter", each_item=True)
@@ -73,10 +73,10 @@ class PdfSection(BaseModel):
 class PdfTexts(BaseModel):
     filnavn: str
     titel: str
-    undertitel: Optional[str] = None
-    indledning: Optional[str] = None
+    undertitel: str | None = None
+    indledning: str | None = None
     sektioner: List[PdfSection]
-    sidefod: Optional[str] = None
+    sidefod: str | None = None
 
     @validator("filnavn")
     def _filename(cls, value: str) -> str:
@@ -86,11 +86,11 @@ class PdfTexts(BaseModel):
             or any(ord(c) < 32 for c in value)
             or len(value) > 100
         ):
-            raise ValueError("filnavn skal ende på .pdf og må ikke indeholde / \\ eller \"")
+            raise ValueError('filnavn skal ende på .pdf og må ikke indeholde / \\ eller "')
         return value
 
     @validator("titel", "undertitel", "indledning", "sidefod")
-    def _placeholders(cls, value: Optional[str]) -> Optional[str]:
+    def _placeholders(cls, value: str | None) -> str | None:
         return check_placeholders(value)
 
     @validator("sektioner")
@@ -145,7 +145,7 @@ class _Layout:
         self.pdf.ln(2)
         self.paragraph(text, size=12.5, style="B", gap=1.5)
 
-    def field(self, label: str, label_width: float = 42, height: float = 9) -> None:
+    def field(self, label: str, label_width: float = 42, height: float = 8) -> None:
         pdf = self.pdf
         self.need(height)
         y = pdf.get_y()
@@ -155,7 +155,7 @@ class _Layout:
         pdf.line(x0, y + height - 1.5, pdf.l_margin + self.width, y + height - 1.5)
         pdf.set_xy(pdf.l_margin, y + height)
 
-    def write_line(self, height: float = 8.5) -> None:
+    def write_line(self, height: float = 7.5) -> None:
         pdf = self.pdf
         self.need(height)
         y = pdf.get_y() + height - 1.5
@@ -169,9 +169,7 @@ class _Layout:
         pdf.rect(pdf.l_margin + 1, y + 1.6, 4.2, 4.2)
         pdf.set_xy(pdf.l_margin + 8, y)
         pdf.set_font(FONT, "", 10.5)
-        pdf.multi_cell(
-            self.width - 8, 7.5, self.fill(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        pdf.multi_cell(self.width - 8, 7.5, self.fill(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def bullet(self, text: str) -> None:
         pdf = self.pdf
@@ -183,7 +181,7 @@ class _Layout:
     def signature(self, label: str) -> None:
         pdf = self.pdf
         self.need(22)
-        pdf.ln(8)
+        pdf.ln(7)
         y = pdf.get_y()
         date_w = 45.0
         gap = 8.0

@@ -6,7 +6,7 @@ import asyncio
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List
 
 from bot.settings import ROOT
 
@@ -35,7 +35,7 @@ def train(models_dir: Path) -> Path:
     return model
 
 
-def latest_model(models_dir: Path) -> Optional[Path]:
+def latest_model(models_dir: Path) -> Path | None:
     models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
 
@@ -50,8 +50,13 @@ class NluModel:
     """A loaded Rasa model used for parsing only (CLI, benchmarks)."""
 
     def __init__(self, model_path: Path) -> None:
-        from rasa.core.agent import Agent
+        import logging
 
+        from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        # Rasa's structured debug log would print every parsed text to stdout.
+        configure_structlog(logging.WARNING)
         self.path = model_path
         self._agent = Agent.load(str(model_path))
         self._loop = asyncio.new_event_loop()

@@ -83,7 +83,11 @@ MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 
 # Control characters (CR, LF, NUL, ...) and Unicode line breaks: never in a header.
 _HEADER_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-_CONTENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
+_MIME_NAME = r"[a-z0-9][a-z0-9!#$&^_.+-]*"
+# "type/subtype" with optional "; name=value" parameters (e.g. text/calendar; method=REQUEST)
+_CONTENT_TYPE = re.compile(
+    rf"^({_MIME_NAME})/({_MIME_NAME})((?: *; *{_MIME_NAME}=[a-z0-9._+-]+)*)$", re.IGNORECASE
+)
 _EMAIL_LIKE = re.compile(r"\S+@\S+")
 
 Attachment = Tuple[str, str, bytes]  # (filename, content type, data)
@@ -180,12 +184,24 @@ def _check_attachment(attachment: Any) -> Attachment:
         raise InvalidMail("attachment must be (filename, content_type, data)") from None
     _check_header("attachment filename", filename, MAX_FILENAME_LENGTH)
     if any(c in filename for c in '/\\"'):
-        raise InvalidMail("attachment filename contains / \\ or \"")
-    if not isinstance(content_type, str) or not _CONTENT_TYPE.match(content_type.lower()):
-        raise InvalidMail("attachment content type is not type/subtype")
+        raise InvalidMail('attachment filename contains / \\ or "')
+    _check_header("attachment content type", content_type, 200)
+    if not _CONTENT_TYPE.match(content_type.strip()):
+        raise InvalidMail("attachment content type is not type/subtype[; name=value]")
     if not isinstance(data, (bytes, bytearray)):
         raise InvalidMail("attachment data must be bytes")
-    return filename, content_type.lower(), bytes(data)
+    return filename, content_type.strip(), bytes(data)
+
+
+def _split_content_type(content_type: str) -> Tuple[str, str, Dict[str, str]]:
+    match = _CONTENT_TYPE.match(content_type)
+    assert match is not None  # checked by _check_attachment
+    params: Dict[str, str] = {}
+    for part in match.group(3).split(";"):
+        if part.strip():
+            name, value = part.strip().split("=", 1)
+            params[name.lower()] = value
+    return match.group(1).lower(), match.group(2).lower(), params
 
 
 def _build_message(
@@ -198,8 +214,10 @@ def _build_message(
     if html is not None:
         msg.add_alternative(html, subtype="html", cte="quoted-printable")
     for filename, content_type, data in attachments:
-        maintype, subtype = content_type.split("/", 1)
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        maintype, subtype, params = _split_content_type(content_type)
+        msg.add_attachment(
+            data, maintype=maintype, subtype=subtype, filename=filename, params=params or None
+        )
     return msg.as_bytes(policy=policy.default)
 
 
@@ -255,9 +273,7 @@ def enqueue_mail(
         raise InvalidMail("text and html must be strings")
     checked = [_check_attachment(a) for a in attachments]
 
-    existing = session.execute(
-        select(OutboxMail).where(OutboxMail.key == key)
-    ).scalar_one_or_none()
+    existing = session.execute(select(OutboxMail).where(OutboxMail.key == key)).scalar_one_or_none()
     if existing is not None:
         return existing
 
@@ -320,9 +336,7 @@ def _claim(session_factory: sessionmaker, mail_id: int, token: str, now: datetim
         return bool(result.rowcount == 1)
 
 
-def deliver_due(
-    session_factory: sessionmaker, mailer: Mailer, now: datetime | None = None
-) -> int:
+def deliver_due(session_factory: sessionmaker, mailer: Mailer, now: datetime | None = None) -> int:
     """Send the queued mails that are due; return how many were sent.
 
     Safe with several workers at once: each row is claimed with an atomic
@@ -362,9 +376,7 @@ def deliver_due(
             assert isinstance(msg, EmailMessage)
             del msg["Date"]
             del msg["Message-ID"]
-            msg["Date"] = format_datetime(
-                ts.replace(tzinfo=timezone.utc).astimezone(tz)
-            )
+            msg["Date"] = format_datetime(ts.replace(tzinfo=timezone.utc).astimezone(tz))
             msg["Message-ID"] = f"<{uid}@{_domain_of(mailer)}>"
             try:
                 mailer.send(msg)
@@ -491,7 +503,14 @@ def run_worker(settings: Settings, stop_event: threading.Event, interval: float 
     """
     engine = make_engine(settings.app_database_url)
     try:
-        create_schema(engine)  # also imports bot.models -> feature purge hooks
+        for attempt in range(3):  # other processes may create the schema at the same time
+            try:
+                create_schema(engine)  # also imports bot.models -> feature purge hooks
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
+                stop_event.wait(1.0)
         factory = make_session_factory(engine)
         mailer = build_mailer(settings)
         log.info("outbox worker started (%s)", type(mailer).__name__)

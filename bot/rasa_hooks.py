@@ -18,7 +18,7 @@ patched on import.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from bot.privacy import redact_with_count
 
@@ -38,7 +38,7 @@ def install() -> None:
 
     original = Agent.handle_message
 
-    async def handle_message(self: Agent, message: Any) -> Optional[List[Dict[str, Any]]]:
+    async def handle_message(self: Agent, message: Any) -> List[Dict[str, Any]] | None:
         masked = mask_message(message)
         if masked and self.is_ready():
             async with self.lock_store.lock(message.sender_id):

@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import sys
-from typing import List, Optional
+from typing import List
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: List[str] | None = None) -> None:
     from bot import rasa_hooks
 
     rasa_hooks.install()

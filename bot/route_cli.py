@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from datetime import date, datetime
-from typing import IO, Iterator, List, Optional
+from typing import IO, Iterator, List
 from zoneinfo import ZoneInfo
 
 from bot.competence import Parse, cached_competence, decide
@@ -35,7 +35,7 @@ def _texts(args: argparse.Namespace, stdin: IO[str]) -> Iterator[str]:
         yield " ".join(args.text)
 
 
-def main(argv: Optional[List[str]] = None, stdin: IO[str] = sys.stdin) -> int:
+def main(argv: List[str] | None = None, stdin: IO[str] = sys.stdin) -> int:
     parser = argparse.ArgumentParser(prog="borger route", description="Kompetencetjek for tekster.")
     parser.add_argument("--today", type=date.fromisoformat, help="reference day YYYY-MM-DD")
     parser.add_argument("--jsonl", help='JSON Lines file with {"text": ...} per line, or -')

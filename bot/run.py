@@ -20,7 +20,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from bot.nlu import latest_model, train
 from bot.rasa_config import write_endpoints
@@ -59,7 +59,7 @@ def process_specs(settings: Settings, endpoints: Path, token: str) -> List[Proce
             [
                 py, "-m", "uvicorn", "bot.web.app:create_default_app", "--factory",
                 "--host", settings.host, "--port", str(settings.web_port),
-                "--no-access-log",
+                "--no-access-log", "--ws", "none",
             ],
         ),
         ProcessSpec("worker", [py, "-m", "bot.cli", "worker"]),
@@ -92,7 +92,7 @@ class Supervisor:
             sys.stdout.write(f"[{name}] {raw.decode('utf-8', 'replace')}")
             sys.stdout.flush()
 
-    def dead(self) -> Optional[str]:
+    def dead(self) -> str | None:
         for name, proc in self.procs.items():
             if proc.poll() is not None:
                 return name

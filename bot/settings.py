@@ -7,9 +7,10 @@ in ``var/``, e-mails written as ``.eml`` files instead of being sent.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 from pydantic import BaseSettings, Field, validator
 
@@ -61,6 +62,13 @@ class Settings(BaseSettings):
 
     class Config:
         env_prefix = "BORGER_"
+
+        @classmethod
+        def parse_env_var(cls, field_name: str, raw_val: str) -> Any:
+            # BORGER_CORS_ORIGINS may be a plain comma-separated list.
+            if field_name == "cors_origins" and not raw_val.strip().startswith("["):
+                return [o.strip().rstrip("/") for o in raw_val.split(",") if o.strip()]
+            return json.loads(raw_val)
 
     @validator("cors_origins", pre=True)
     def _split_origins(cls, value: object) -> object:

@@ -15,25 +15,25 @@ It was tried with ``languages=["da"]``, ``PREFER_DATES_FROM="future"``,
 dateparser 1.2.0 (the newest that installs next to Rasa 3.6's ``regex<2022.11`` pin)
 and the then newest 1.5.0 (same results, except where noted):
 
-==============================  ==========================================  ===============================
-expression                      dateparser (``parse`` / ``search_dates``)   ours (``parse_wish``)
-==============================  ==========================================  ===============================
-på torsdag                      None / "torsdag" -> Thu 27 Nov 00:00        27 Nov
-i næste uge om formiddagen      None / "i næste uge" -> Wed 3 Dec 10:00     1-7 Dec, 08:00-12:00
-                                (one instant; "om formiddagen" dropped)
-den 3. december kl. 10          None / 3 Dec **2110** 00:00 (1.2.0);        3 Dec 2025 at 10:00
-                                3 Dec 2110 00:00 (1.5.0); hour dropped
-efter kl. 14                    None / None                                 start >= 14:00
-ikke mandag                     None / "mandag" -> Mon 1 Dec (negation      Mondays excluded
-                                lost: the *opposite* of the wish)
-i overmorgen                    None / None                                 28 Nov
-om eftermiddagen                None / None                                 12:00-17:00
-fredag kl. 9                    Sun **9 Nov** 2025 00:00                    Fri 28 Nov at 09:00
-tirsdag d. 2/12                 None / **12 Feb** 2026 (1.2.0),             2 Dec
-                                2 Dec (1.5.0)
-3/12 kl 10                      3 Dec **2110** 00:00                        3 Dec at 10:00
-i morgen, torsdag, kl. 10:30    correct                                     correct
-==============================  ==========================================  ===============================
+==========================  ========================================  ====================
+expression                  dateparser (``parse`` / ``search_dates``)  ours (``parse_wish``)
+==========================  ========================================  ====================
+på torsdag                  None / "torsdag" -> Thu 27 Nov 00:00      27 Nov
+i næste uge om formiddagen  None / "i næste uge" -> Wed 3 Dec 10:00   1-7 Dec, 08:00-12:00
+                            (one instant; "om formiddagen" dropped)
+den 3. december kl. 10      3 Dec **2110** 00:00 (both versions;      3 Dec 2025 at 10:00
+                            "kl. 10" read as a year, hour lost)
+efter kl. 14                None / None                               start >= 14:00
+ikke mandag                 None / "mandag" -> Mon 1 Dec (negation    Mondays excluded
+                            lost: the *opposite* of the wish)
+i overmorgen                None / None                               28 Nov
+om eftermiddagen            None / None                               12:00-17:00
+fredag kl. 9                Sun **9 Nov** 2025 00:00                  Fri 28 Nov at 09:00
+tirsdag d. 2/12             None / **12 Feb** 2026 (1.2.0),           2 Dec
+                            2 Dec (1.5.0)
+3/12 kl 10                  3 Dec **2110** 00:00                      3 Dec at 10:00
+i morgen, torsdag, 10:30  correct                                   correct
+==========================  ========================================  ====================
 
 dateparser returns single instants, has no notion of ranges, weekday exclusions or
 parts of the day, misreads "kl." (Danish for o'clock) as a year/day and silently
@@ -68,7 +68,7 @@ import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable
 
 WEEKDAYS: dict[str, int] = {
     "mandag": 0,
@@ -177,13 +177,13 @@ class TimeWish:
     anything this module understood.
     """
 
-    date_from: Optional[date] = None
-    date_to: Optional[date] = None
+    date_from: date | None = None
+    date_to: date | None = None
     weekdays: frozenset[int] = field(default_factory=frozenset)
     excluded_weekdays: frozenset[int] = field(default_factory=frozenset)
-    time_from: Optional[time] = None
-    time_to: Optional[time] = None
-    at: Optional[time] = None
+    time_from: time | None = None
+    time_to: time | None = None
+    at: time | None = None
     recognized: bool = False
 
     @property
@@ -193,9 +193,7 @@ class TimeWish:
     @property
     def is_exact(self) -> bool:
         """A single day and an exact clock time, e.g. "den 3. december kl. 10"."""
-        return (
-            self.at is not None and self.date_from is not None and self.date_from == self.date_to
-        )
+        return self.at is not None and self.date_from is not None and self.date_from == self.date_to
 
     def allows_day(self, day: date) -> bool:
         if self.date_from is not None and day < self.date_from:
@@ -267,7 +265,7 @@ class _Text:
             self.s = self.s[: m.start()] + " " * (m.end() - m.start()) + self.s[m.end() :]
 
 
-def _hour(token: str, *, afternoon_if_small: bool = True) -> Optional[time]:
+def _hour(token: str, *, afternoon_if_small: bool = True) -> time | None:
     token = token.strip().rstrip(".")
     if token in NUMBER_WORDS:
         hour, minute = NUMBER_WORDS[token], 0
@@ -302,7 +300,7 @@ def _week(d: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def _next_date(today: date, day: int, month: Optional[int], year: Optional[int]) -> Optional[date]:
+def _next_date(today: date, day: int, month: int | None, year: int | None) -> date | None:
     """The next (today or later) date with this day (and month/year when given)."""
     if year is not None and year < 100:
         year += 2000
@@ -326,9 +324,9 @@ def _next_date(today: date, day: int, month: Optional[int], year: Optional[int])
     return None
 
 
-def _date_from_match(m: re.Match[str], today: date) -> Optional[date]:
+def _date_from_match(m: re.Match[str], today: date) -> date | None:
     if m.group("mname"):
-        month: Optional[int] = MONTHS[m.group("mname").rstrip(".")]
+        month: int | None = MONTHS[m.group("mname").rstrip(".")]
     elif m.group("mnum"):
         month = int(m.group("mnum"))
         if not 1 <= month <= 12:
@@ -338,7 +336,7 @@ def _date_from_match(m: re.Match[str], today: date) -> Optional[date]:
     return _next_date(today, int(m.group("day")), month, _year(m))
 
 
-def _year(m: re.Match[str]) -> Optional[int]:
+def _year(m: re.Match[str]) -> int | None:
     raw = m.group("year") or m.group("year4")
     return int(raw) if raw else None
 
@@ -352,7 +350,7 @@ _DATE = (
 )
 
 
-def _norm_date_match(m: re.Match[str], today: date) -> Optional[date]:
+def _norm_date_match(m: re.Match[str], today: date) -> date | None:
     if m.group("mname2"):
         month = MONTHS[m.group("mname2").rstrip(".")]
         return _next_date(today, int(m.group("day")), month, _year(m))
@@ -366,16 +364,16 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
     t = _Text(text)
     today = now.date()
     recognized = False
-    date_from: Optional[date] = None
-    date_to: Optional[date] = None
+    date_from: date | None = None
+    date_to: date | None = None
     weekdays: set[int] = set()
     excluded: set[int] = set()
-    time_from: Optional[time] = None
-    time_to: Optional[time] = None
-    at: Optional[time] = None
+    time_from: time | None = None
+    time_to: time | None = None
+    at: time | None = None
     day_context = False  # a date/week/month was given, so a weekday filters it
 
-    def narrow(lo: Optional[date], hi: Optional[date]) -> None:
+    def narrow(lo: date | None, hi: date | None) -> None:
         nonlocal date_from, date_to, day_context
         day_context = True
         if lo is not None and (date_from is None or lo > date_from):
@@ -383,7 +381,7 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
         if hi is not None and (date_to is None or hi < date_to):
             date_to = hi
 
-    def window(lo: Optional[time], hi: Optional[time]) -> None:
+    def window(lo: time | None, hi: time | None) -> None:
         nonlocal time_from, time_to
         if lo is not None and (time_from is None or lo > time_from):
             time_from = lo

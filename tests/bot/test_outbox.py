@@ -211,6 +211,8 @@ def test_header_injection_is_refused(session_factory, field: str, value: str) ->
     [
         ("fuldmagt.pdf\r\nX-Injected: 1", "application/pdf", b"x"),
         ("fuldmagt.pdf", "application/pdf\r\nX-Injected: 1", b"x"),
+        ("moede.ics", "text/calendar;\r\n method=REQUEST", b"x"),
+        ("moede.ics", 'text/calendar; method="a\r\nb"', b"x"),
         ("../fuldmagt.pdf", "application/pdf", b"x"),
         ("fuldmagt.pdf", "pdf", b"x"),
         ("fuldmagt.pdf", "application/pdf", "not bytes"),
@@ -222,6 +224,18 @@ def test_bad_attachments_are_refused(session_factory, attachment: tuple) -> None
             session, key="k", to="a@eksempel.dk", subject="S", text="t", attachments=[attachment]
         )
     assert count(session_factory) == 0
+
+
+def test_content_type_parameters_are_kept(session_factory, smtp: SmtpServer) -> None:
+    queue(
+        session_factory,
+        attachments=[("moede.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR\r\n")],
+    )
+    assert deliver_due(session_factory, smtp.mailer(), now=T0) == 1
+    (att,) = list(smtp.recorder.messages[0].iter_attachments())
+    assert att.get_content_type() == "text/calendar"
+    assert att.get_param("method") == "REQUEST"
+    assert att.get_filename() == "moede.ics"
 
 
 @pytest.mark.parametrize(

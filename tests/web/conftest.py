@@ -12,14 +12,11 @@ from typing import Any, Callable, Iterator, List
 
 import pytest
 import uvicorn
-from fakes import TOKEN, FakeRasa
+from fakes import ALLOWED_ORIGIN, MAX_CHARS, TOKEN, FakeRasa
 
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.rasa_client import RasaClient
-
-ALLOWED_ORIGIN = "https://www.aalborg.dk"
-MAX_CHARS = 200
 
 
 def free_port() -> int:
@@ -55,6 +52,18 @@ def serve(app: Any, port: int | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@pytest.fixture
+def free_port_factory() -> Callable[[], int]:
+    """A function returning a free TCP port on 127.0.0.1 (nothing listens on it)."""
+    return free_port
+
+
+@pytest.fixture
+def serve_app() -> Callable[..., Any]:
+    """``with serve_app(asgi_app) as url:`` runs an app with uvicorn in a thread."""
+    return serve
 
 
 class FakeStack:
@@ -94,9 +103,7 @@ def web_settings(stack: FakeStack, tmp_path: Path, **overrides: Any) -> Settings
 
 
 @pytest.fixture
-def start_web(
-    fake_stack: FakeStack, tmp_path: Path
-) -> Iterator[Callable[..., str]]:
+def start_web(fake_stack: FakeStack, tmp_path: Path) -> Iterator[Callable[..., str]]:
     """Starts the real web app (settings overrides and RasaClient kwargs as arguments)."""
     exits: List[Any] = []
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
 TOKEN = "test-token"
+ALLOWED_ORIGIN = "https://www.aalborg.dk"  # the web app's cors_origins in the tests
+MAX_CHARS = 200  # the web app's max_message_chars in the tests
 MODEL_FILE = "models/20240101-120000-aalborg.tar.gz"
 MODEL_NAME = "20240101-120000-aalborg.tar.gz"
 
@@ -24,6 +26,10 @@ KLAGE = (
     "Læs mere på [kommunens side](https://www.aalborg.dk/borgerraadgivning)."
 )
 KONTAKT = "Du kan ringe til Borgerrådgivningen på 99 31 16 18."
+LINKS = (
+    "Se https://www.aalborg.dk/borgerraadgivning. "
+    "Ikke links: [klik](javascript:alert(1)), http://usikker.example og <a href='x'>a</a>."
+)
 BUTTONS = [
     {"title": "Klage over min sag", "payload": "/klage"},
     {"title": "Tal med et menneske", "payload": "/kontakt"},
@@ -34,8 +40,8 @@ BUTTONS = [
 class FakeRasa:
     received: List[Tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0
-    fail_status: Optional[int] = None
-    model_file: Optional[str] = MODEL_FILE
+    fail_status: int | None = None
+    model_file: str | None = MODEL_FILE
     actions_ok: bool = True
 
     def reset(self) -> None:
@@ -61,6 +67,8 @@ class FakeRasa:
             return [{"text": KLAGE}]
         if key == "/kontakt":
             return [{"text": KONTAKT}]
+        if key == "/links":
+            return [{"text": LINKS}]
         if key == "/billede":
             return [{"image": "https://example.org/kort.png"}, {"custom": {"handoff": True}}]
         return [{"text": f"Du skrev: {message}"}]
@@ -82,7 +90,11 @@ class FakeRasa:
         async def status(token: str = "") -> Any:
             if token != TOKEN:
                 return JSONResponse({"message": "unauthorized"}, status_code=401)
-            return {"model_file": self.model_file, "model_id": "abc123", "num_active_training_jobs": 0}
+            return {
+                "model_file": self.model_file,
+                "model_id": "abc123",
+                "num_active_training_jobs": 0,
+            }
 
         @app.get("/")
         async def root() -> PlainTextResponse:

@@ -7,8 +7,7 @@ from typing import Callable
 
 import httpx
 import pytest
-from conftest import ALLOWED_ORIGIN, MAX_CHARS, free_port
-from fakes import BUTTONS, GREETING, HELLO_AGAIN, MODEL_NAME, FakeRasa
+from fakes import ALLOWED_ORIGIN, BUTTONS, GREETING, HELLO_AGAIN, MAX_CHARS, MODEL_NAME, FakeRasa
 
 SENDER = "3f2b8c1e-7d4a-4b9e-9c1a-0e5f6a7b8c9d"
 PHONE = "99 31 16 18"
@@ -220,9 +219,9 @@ def test_health_actions_down(web_url: str, fake_rasa: FakeRasa) -> None:
 
 
 def test_health_action_server_not_running(
-    start_web: Callable[..., str], fake_rasa: FakeRasa
+    start_web: Callable[..., str], fake_rasa: FakeRasa, free_port_factory: Callable[[], int]
 ) -> None:
-    url = start_web(action_port=free_port())
+    url = start_web(action_port=free_port_factory())
     r = httpx.get(f"{url}/health")
     assert r.status_code == 503
     assert r.json()["status"] == "degraded"
@@ -252,9 +251,11 @@ def test_contact(web_url: str) -> None:
     body = r.json()
     assert body["hovedtelefon"] == PHONE
     assert "Boulevarden 13" in body["adresse"]
-    assert {"navn": "Karina Korsbæk Jensen", "titel": "Borgerrådgiver", "telefon": "99 31 19 67"} in (
-        body["medarbejdere"]
-    )
+    assert {
+        "navn": "Karina Korsbæk Jensen",
+        "titel": "Borgerrådgiver",
+        "telefon": "99 31 19 67",
+    } in body["medarbejdere"]
 
 
 def test_page_and_security_headers(web_url: str) -> None:

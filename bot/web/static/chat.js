@@ -68,6 +68,12 @@
   var LINK_RE = /\[([^\]\n]+)\]\((https:\/\/[^\s)]+)\)|(https:\/\/[^\s<>"]+)/g;
   var TRAILING_PUNCT = /[.,;:!?)\]'"]$/;
 
+  // Keep Danish phone numbers ("99 31 16 18") on one line.
+  var PHONE_RE = /\b(\d{2}) (\d{2}) (\d{2}) (\d{2})\b/g;
+  function textNode(text) {
+    return document.createTextNode(text.replace(PHONE_RE, "$1\u00a0$2\u00a0$3\u00a0$4"));
+  }
+
   function appendLink(parent, label, href) {
     var a = el("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, label);
     a.appendChild(srOnly(" (åbner i et nyt vindue)"));
@@ -80,11 +86,11 @@
     var match;
     LINK_RE.lastIndex = 0;
     while ((match = LINK_RE.exec(text)) !== null) {
-      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      parent.appendChild(textNode(text.slice(last, match.index)));
       if (match[1] !== undefined) {
         var href = safeHttpsUrl(match[2]);
         if (href) appendLink(parent, match[1], href);
-        else parent.appendChild(document.createTextNode(match[0]));
+        else parent.appendChild(textNode(match[0]));
       } else {
         var raw = match[3];
         var trailing = "";
@@ -94,12 +100,12 @@
         }
         var bare = raw.length > "https://".length ? safeHttpsUrl(raw) : null;
         if (bare) appendLink(parent, raw, bare);
-        else parent.appendChild(document.createTextNode(raw));
-        if (trailing) parent.appendChild(document.createTextNode(trailing));
+        else parent.appendChild(textNode(raw));
+        if (trailing) parent.appendChild(textNode(trailing));
       }
       last = match.index + match[0].length;
     }
-    parent.appendChild(document.createTextNode(text.slice(last)));
+    parent.appendChild(textNode(text.slice(last)));
   }
 
   /* ---------- storage (sessionStorage: forgotten when the tab closes) ---------- */

@@ -1,0 +1,720 @@
+"""Rasa actions for booking, cancelling and moving a meeting (logic in bot.booking).
+
+- ``action_booking_start`` / ``action_booking_change_start``: intro, fresh slots.
+- ``validate_booking_form``: topic, meeting type, time (button key or a Danish time
+  wish, see bot.timeparse), name, phone/e-mail, confirmation.
+- ``action_ask_booking_slot_start``: offers free times as buttons
+  (``/inform{"slot_start":"2025-12-03T10:00+01:00"}``).
+- ``action_ask_booking_confirmed``: the summary to confirm (new booking, cancel, move).
+- ``action_book_meeting``, ``action_cancel_booking``, ``action_move_booking``: submit.
+- ``validate_booking_change_form``: booking reference + the phone/e-mail booked with
+  (at most ``MAX_CHANGE_ATTEMPTS`` failed look-ups per conversation).
+- ``action_booking_stop``: "stop" while a booking form is active.
+
+The database is opened lazily on first use (and seeded from data/booking.yml when
+empty); nothing connects at import time. Texts come from the domain responses and
+data/booking.yml. Personal data is never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import booking as bk
+from bot.contact import cached_contact
+from bot.db import create_schema, make_engine, make_session_factory
+from bot.settings import Settings, get_settings
+from bot.timeparse import parse_wish
+
+log = logging.getLogger(__name__)
+
+FORM = "booking_form"
+CHANGE_FORM = "booking_change_form"
+REQUESTED_SLOT = "requested_slot"
+TOPIC = "booking_topic"
+MEETING_TYPE = "booking_meeting_type"
+SLOT_START = "booking_slot_start"
+TIME_WISH = "booking_time_wish"
+SLOT_LABEL = "booking_slot_label"
+NAME = "booking_name"
+CONTACT = "booking_contact"
+CONFIRMED = "booking_confirmed"
+REFERENCE = "booking_reference"
+CHANGE_CONTACT = "booking_change_contact"
+CHANGE_KIND = "booking_change_kind"
+ATTEMPTS = "booking_change_attempts"
+
+CANCEL = "aflys"
+MOVE = "flyt"
+MAX_CHANGE_ATTEMPTS = 3
+BOOKING_FILE = "booking.yml"
+
+BOOKING_SLOTS = [TOPIC, MEETING_TYPE, SLOT_START, TIME_WISH, SLOT_LABEL, NAME, CONTACT, CONFIRMED]
+CHANGE_SLOTS = [REFERENCE, CHANGE_CONTACT, SLOT_START, TIME_WISH, SLOT_LABEL, CONFIRMED]
+
+_ISO_KEY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_PHONE_WORDS = re.compile(r"telefon|ring|tlf", re.I)
+_IN_PERSON_WORDS = re.compile(
+    r"boulevard|fremmød|personlig|møde|komme ind|kommer ind|kontor|ansigt|ind til", re.I
+)
+
+_factories: Dict[str, sessionmaker] = {}
+_factories_lock = threading.Lock()
+
+
+def _session_factory(settings: Settings) -> sessionmaker:
+    """One engine per database URL, created (schema + booking rules) on first use."""
+    url = settings.app_database_url
+    with _factories_lock:
+        factory = _factories.get(url)
+        if factory is None:
+            engine = make_engine(url)
+            create_schema(engine)
+            factory = make_session_factory(engine)
+            with factory() as session:
+                bk.ensure_seeded(session, settings.data_dir / BOOKING_FILE, tz=settings.timezone)
+            _factories[url] = factory
+        return factory
+
+
+def _now(settings: Settings) -> datetime:
+    return datetime.now(ZoneInfo(settings.timezone))
+
+
+@lru_cache(maxsize=4)
+def _texts_for(path: Path) -> bk.OfficeTexts:
+    return bk.load_texts(path)
+
+
+def _texts(settings: Settings) -> bk.OfficeTexts:
+    """Texts from data/booking.yml (``BookingFileError`` when the file is broken)."""
+    return _texts_for(settings.data_dir / BOOKING_FILE)
+
+
+def _texts_or_error(settings: Settings, dispatcher: CollectingDispatcher) -> bk.OfficeTexts | None:
+    """The texts, or None after telling the citizen (a broken data/booking.yml)."""
+    try:
+        return _texts(settings)
+    except bk.BookingError as exc:
+        log.error("booking: data/booking.yml could not be loaded (%s)", type(exc).__name__)
+        dispatcher.utter_message(response="utter_booking_error", telefon=_phone(settings))
+        return None
+
+
+def _phone(settings: Settings) -> str:
+    return cached_contact(settings.data_dir / "contact.yml").hovedtelefon
+
+
+def _mail_domain(settings: Settings) -> str:
+    return bk.mail_domain_of(settings.mail_from)
+
+
+def _reset(names: List[str]) -> List[EventType]:
+    return [SlotSet(name, None) for name in names]
+
+
+def _capitalised(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _slot_button(slot: bk.Slot, texts: bk.OfficeTexts) -> Dict[str, str]:
+    payload = json.dumps({"slot_start": slot.key}, separators=(",", ":"))
+    return {"title": _capitalised(texts.label(slot.start)), "payload": f"/inform{payload}"}
+
+
+def _contact_text(info: bk.ContactInfo) -> str:
+    return ", ".join(p for p in (info.phone, info.email) if p)
+
+
+def _active_form(tracker: Tracker) -> str | None:
+    return (tracker.active_loop or {}).get("name")
+
+
+def _lookup_current(session: Session, tracker: Tracker, settings: Settings) -> bk.BookingInfo:
+    return bk.find_booking(
+        session,
+        str(tracker.get_slot(REFERENCE) or ""),
+        bk.parse_contact(str(tracker.get_slot(CHANGE_CONTACT) or "")),
+        tz=settings.timezone,
+    )
+
+
+# --------------------------------------------------------------------------- start / stop
+
+
+class ActionBookingStart(Action):
+    def name(self) -> str:
+        return "action_booking_start"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_booking_intro")
+        return _reset(BOOKING_SLOTS)
+
+
+class ActionBookingChangeStart(Action):
+    def name(self) -> str:
+        return "action_booking_change_start"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        kind = tracker.get_slot(CHANGE_KIND)
+        if kind not in (CANCEL, MOVE):
+            intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+            kind = MOVE if intent == "move_booking" else CANCEL
+        response = (
+            "utter_booking_change_intro_move"
+            if kind == MOVE
+            else ("utter_booking_change_intro_cancel")
+        )
+        dispatcher.utter_message(response=response)
+        return [SlotSet(CHANGE_KIND, kind), *_reset(CHANGE_SLOTS)]
+
+
+class ActionBookingStop(Action):
+    def name(self) -> str:
+        return "action_booking_stop"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_booking_stopped", telefon=_phone(get_settings()))
+        names = BOOKING_SLOTS + [REFERENCE, CHANGE_CONTACT]
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *_reset(names)]
+
+
+# --------------------------------------------------------------------------- time choice
+
+
+def _validate_slot_start(
+    value: Any,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    moving: bool,
+) -> Dict[str, Any]:
+    """A button key, or a time wish (exact and free = chosen, else offers are shown)."""
+    settings = get_settings()
+    text = str(value or "").strip()
+    if not text or text.startswith("/"):
+        return {SLOT_START: None}
+    now = _now(settings)
+    start = bk.parse_slot_key(text, settings.timezone) if _ISO_KEY.match(text) else None
+    if start is None:
+        wish = parse_wish(text, now)
+        if wish.is_exact:
+            assert wish.date_from is not None and wish.at is not None
+            start = datetime.combine(wish.date_from, wish.at, ZoneInfo(settings.timezone))
+    try:
+        with _session_factory(settings)() as session:
+            exclude = _lookup_current(session, tracker, settings).id if moving else None
+            slot = (
+                bk.find_slot(
+                    session, start, now=now, tz=settings.timezone, exclude_booking_id=exclude
+                )
+                if start is not None
+                else None
+            )
+    except (SQLAlchemyError, bk.BookingError) as exc:
+        log.error("booking: slot check failed (%s)", type(exc).__name__)
+        dispatcher.utter_message(response="utter_booking_error", telefon=_phone(settings))
+        return {SLOT_START: None}
+    if slot is not None:
+        texts = _texts_or_error(settings, dispatcher)
+        if texts is None:
+            return {SLOT_START: None}
+        return {SLOT_START: slot.key, SLOT_LABEL: texts.label(slot.start), TIME_WISH: None}
+    if _ISO_KEY.match(text):
+        # A button for a time that was taken meanwhile (or is no longer bookable).
+        dispatcher.utter_message(response="utter_booking_slot_taken")
+    return {SLOT_START: None, TIME_WISH: text}
+
+
+class ActionAskBookingSlotStart(Action):
+    """Offer free times as buttons, following the citizen's time wish if any."""
+
+    def name(self) -> str:
+        return "action_ask_booking_slot_start"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        settings = get_settings()
+        texts = _texts_or_error(settings, dispatcher)
+        if texts is None:
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        now = _now(settings)
+        wish_text = str(tracker.get_slot(TIME_WISH) or "")
+        if _ISO_KEY.match(wish_text):
+            start = bk.parse_slot_key(wish_text, settings.timezone)
+            assert start is not None
+            wish = bk.TimeWish(date_from=start.date(), date_to=start.date(), at=start.time())
+        else:
+            wish = parse_wish(wish_text, now)
+        try:
+            with _session_factory(settings)() as session:
+                exclude = None
+                if _active_form(tracker) == CHANGE_FORM:
+                    exclude = _lookup_current(session, tracker, settings).id
+                offers = bk.find_offers(
+                    session, now=now, wish=wish, tz=settings.timezone, exclude_booking_id=exclude
+                )
+        except (SQLAlchemyError, bk.BookingError) as exc:
+            log.error("booking: slot search failed (%s)", type(exc).__name__)
+            dispatcher.utter_message(response="utter_booking_error", telefon=_phone(settings))
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        if not offers.slots:
+            dispatcher.utter_message(response="utter_booking_no_slots", telefon=_phone(settings))
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        if wish_text and not wish.recognized and not _ISO_KEY.match(wish_text):
+            response = "utter_booking_wish_not_understood"
+        elif wish.is_empty:
+            response = "utter_booking_offer"
+        elif offers.matched:
+            response = "utter_booking_offer_wish"
+        else:
+            response = "utter_booking_offer_nearest"
+        buttons = [_slot_button(slot, texts) for slot in offers.slots]
+        dispatcher.utter_message(response=response, buttons=buttons)
+        return []
+
+
+# --------------------------------------------------------------------------- new booking
+
+
+class ValidateBookingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    def validate_booking_topic(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        topic = bk.clean_topic(str(slot_value or ""))
+        if len(topic) < 3 or topic.startswith("/"):
+            dispatcher.utter_message(response="utter_booking_topic_too_short")
+            return {TOPIC: None}
+        return {TOPIC: topic}
+
+    def validate_booking_meeting_type(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        text = str(slot_value or "").strip()
+        if text in bk.MEETING_TYPES:
+            return {MEETING_TYPE: text}
+        by_phone = bool(_PHONE_WORDS.search(text))
+        in_person = bool(_IN_PERSON_WORDS.search(text.lower().replace("telefonmøde", "")))
+        if by_phone != in_person:
+            return {MEETING_TYPE: bk.PHONE if by_phone else bk.IN_PERSON}
+        dispatcher.utter_message(response="utter_booking_meeting_type_invalid")
+        return {MEETING_TYPE: None}
+
+    def validate_booking_slot_start(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        return _validate_slot_start(slot_value, dispatcher, tracker, moving=False)
+
+    def validate_booking_name(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        name = re.sub(r"\s+", " ", str(slot_value or "")).strip()
+        name = re.sub(r"^(?:jeg hedder|mit navn er|navn:)\s*", "", name, flags=re.I).strip()
+        if not (2 <= len(name) <= 100) or not re.search(r"[^\W\d_]", name) or "/" in name[:1]:
+            dispatcher.utter_message(response="utter_booking_name_invalid")
+            return {NAME: None}
+        return {NAME: name}
+
+    def validate_booking_contact(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        from bot.outbox import InvalidMail, validate_address
+
+        info = bk.parse_contact(str(slot_value or ""))
+        if info.email:
+            try:
+                validate_address(info.email)
+            except InvalidMail:
+                info = bk.ContactInfo(phone=info.phone)
+        if info.empty:
+            dispatcher.utter_message(response="utter_booking_contact_invalid")
+            return {CONTACT: None}
+        if tracker.get_slot(MEETING_TYPE) == bk.PHONE and not info.phone:
+            dispatcher.utter_message(response="utter_booking_phone_needed")
+            return {CONTACT: None}
+        return {CONTACT: _contact_text(info)}
+
+    def validate_booking_confirmed(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        return {CONFIRMED: slot_value if isinstance(slot_value, bool) else None}
+
+
+class ActionAskBookingConfirmed(Action):
+    """The summary to confirm: new booking, cancellation or move."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        settings = get_settings()
+        texts = _texts_or_error(settings, dispatcher)
+        if texts is None:
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        if _active_form(tracker) != CHANGE_FORM:
+            dispatcher.utter_message(
+                response="utter_booking_confirm_new",
+                tidspunkt=tracker.get_slot(SLOT_LABEL),
+                moedeform=texts.meeting_type_label(str(tracker.get_slot(MEETING_TYPE))),
+                emne=tracker.get_slot(TOPIC),
+                navn=tracker.get_slot(NAME),
+                kontakt=tracker.get_slot(CONTACT),
+            )
+            return []
+        try:
+            with _session_factory(settings)() as session:
+                current = _lookup_current(session, tracker, settings)
+        except (SQLAlchemyError, bk.BookingError) as exc:
+            log.error("booking: look-up for confirmation failed (%s)", type(exc).__name__)
+            dispatcher.utter_message(response="utter_booking_error", telefon=_phone(settings))
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        if tracker.get_slot(CHANGE_KIND) == MOVE:
+            dispatcher.utter_message(
+                response="utter_booking_confirm_move",
+                gammelt_tidspunkt=texts.label(current.start),
+                tidspunkt=tracker.get_slot(SLOT_LABEL),
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_booking_confirm_cancel",
+                tidspunkt=texts.label(current.start),
+                reference=current.reference,
+            )
+        return []
+
+
+class ActionBookMeeting(Action):
+    def name(self) -> str:
+        return "action_book_meeting"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        settings = get_settings()
+        phone = _phone(settings)
+        confirmed = tracker.get_slot(CONFIRMED)
+        if confirmed is None:  # the form ended early and has said why
+            return _reset(BOOKING_SLOTS)
+        if confirmed is not True:
+            dispatcher.utter_message(response="utter_booking_not_booked", telefon=phone)
+            return _reset(BOOKING_SLOTS)
+        start = bk.parse_slot_key(str(tracker.get_slot(SLOT_START) or ""), settings.timezone)
+        contact = bk.parse_contact(str(tracker.get_slot(CONTACT) or ""))
+        meeting_type = tracker.get_slot(MEETING_TYPE)
+        if start is None or contact.empty or meeting_type not in bk.MEETING_TYPES:
+            dispatcher.utter_message(response="utter_booking_error", telefon=phone)
+            return _reset(BOOKING_SLOTS)
+        texts = _texts_or_error(settings, dispatcher)
+        if texts is None:
+            return _reset(BOOKING_SLOTS)
+        request = bk.BookingRequest(
+            start=start,
+            meeting_type=str(meeting_type),
+            topic=str(tracker.get_slot(TOPIC) or ""),
+            name=str(tracker.get_slot(NAME) or ""),
+            phone=contact.phone,
+            email=contact.email,
+            request_key=bk.request_key(tracker.sender_id, start.isoformat()),
+        )
+        try:
+            with _session_factory(settings)() as session:
+                info = bk.book(
+                    session,
+                    request,
+                    now=_now(settings),
+                    texts=texts,
+                    tz=settings.timezone,
+                    mail_domain=_mail_domain(settings),
+                )
+        except bk.SlotTaken:
+            # Taken meanwhile: back into the form with offers near the wanted time.
+            dispatcher.utter_message(response="utter_booking_slot_taken")
+            return [
+                SlotSet(SLOT_START, None),
+                SlotSet(SLOT_LABEL, None),
+                SlotSet(CONFIRMED, None),
+                SlotSet(TIME_WISH, start.isoformat(timespec="minutes")),
+                ActiveLoop(FORM),
+                FollowupAction(FORM),
+            ]
+        except (SQLAlchemyError, bk.BookingError) as exc:
+            log.error("booking: booking failed (%s)", type(exc).__name__)
+            dispatcher.utter_message(response="utter_booking_error", telefon=phone)
+            return _reset(BOOKING_SLOTS)
+        values = bk.mail_vars(info, texts)
+        dispatcher.utter_message(
+            response="utter_booking_booked",
+            tidspunkt=values["tidspunkt"],
+            moedeform=values["moedeform"],
+            reference=info.reference,
+        )
+        if info.mail_queued:
+            dispatcher.utter_message(response="utter_booking_booked_mail", email=info.email)
+        else:
+            dispatcher.utter_message(response="utter_booking_booked_chat", telefon=phone)
+        return _reset(BOOKING_SLOTS)
+
+
+# --------------------------------------------------------------------------- cancel / move
+
+
+class ValidateBookingChangeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_booking_change_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
+        if tracker.get_slot(CHANGE_KIND) == MOVE:
+            return domain_slots
+        return [s for s in domain_slots if s != SLOT_START]
+
+    def validate_booking_reference(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        ref = bk.normalize_reference(str(slot_value or ""))
+        if len(ref) != bk.REFERENCE_LENGTH or not set(ref) <= set(bk.REFERENCE_ALPHABET):
+            dispatcher.utter_message(response="utter_booking_reference_invalid")
+            return {REFERENCE: None}
+        return {REFERENCE: ref}
+
+    def validate_booking_change_contact(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        settings = get_settings()
+        phone = _phone(settings)
+        attempts = int(tracker.get_slot(ATTEMPTS) or 0)
+        if attempts >= MAX_CHANGE_ATTEMPTS:  # action_ask_booking_reference ends the form
+            return {REFERENCE: None, CHANGE_CONTACT: None}
+        contact = bk.parse_contact(str(slot_value or ""))
+        if contact.empty:
+            dispatcher.utter_message(response="utter_booking_contact_invalid")
+            return {CHANGE_CONTACT: None}
+        try:
+            with _session_factory(settings)() as session:
+                current = bk.find_booking(
+                    session, str(tracker.get_slot(REFERENCE) or ""), contact, tz=settings.timezone
+                )
+        except bk.BookingNotFound:
+            attempts += 1
+            if attempts < MAX_CHANGE_ATTEMPTS:
+                dispatcher.utter_message(response="utter_booking_not_found", telefon=phone)
+            return {REFERENCE: None, CHANGE_CONTACT: None, ATTEMPTS: float(attempts)}
+        except (SQLAlchemyError, bk.BookingError) as exc:
+            log.error("booking: look-up failed (%s)", type(exc).__name__)
+            dispatcher.utter_message(response="utter_booking_error", telefon=phone)
+            return {CHANGE_CONTACT: None}
+        if current.status != bk.ACTIVE or current.start <= _now(settings):
+            dispatcher.utter_message(response="utter_booking_not_changeable", telefon=phone)
+            return {REFERENCE: None, CHANGE_CONTACT: None}
+        return {CHANGE_CONTACT: _contact_text(contact)}
+
+    def validate_booking_slot_start(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        return _validate_slot_start(slot_value, dispatcher, tracker, moving=True)
+
+    def validate_booking_confirmed(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        return {CONFIRMED: slot_value if isinstance(slot_value, bool) else None}
+
+
+class ActionAskBookingReference(Action):
+    """Ask for the reference, or end the form after too many failed look-ups."""
+
+    def name(self) -> str:
+        return "action_ask_booking_reference"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if int(tracker.get_slot(ATTEMPTS) or 0) >= MAX_CHANGE_ATTEMPTS:
+            dispatcher.utter_message(
+                response="utter_booking_change_too_many", telefon=_phone(get_settings())
+            )
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        dispatcher.utter_message(response="utter_ask_booking_reference")
+        return []
+
+
+def _change_done(extra: List[EventType] | None = None) -> List[EventType]:
+    return [*(extra or []), *_reset(CHANGE_SLOTS), SlotSet(CHANGE_KIND, None)]
+
+
+class ActionCancelBooking(Action):
+    def name(self) -> str:
+        return "action_cancel_booking"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        settings = get_settings()
+        phone = _phone(settings)
+        confirmed = tracker.get_slot(CONFIRMED)
+        if confirmed is None:
+            return _change_done()
+        if confirmed is not True:
+            dispatcher.utter_message(response="utter_booking_change_aborted")
+            return _change_done()
+        texts = _texts_or_error(settings, dispatcher)
+        if texts is None:
+            return _change_done()
+        try:
+            with _session_factory(settings)() as session:
+                info = bk.cancel(
+                    session,
+                    str(tracker.get_slot(REFERENCE) or ""),
+                    bk.parse_contact(str(tracker.get_slot(CHANGE_CONTACT) or "")),
+                    now=_now(settings),
+                    texts=texts,
+                    tz=settings.timezone,
+                    mail_domain=_mail_domain(settings),
+                )
+        except (bk.BookingNotFound, bk.BookingNotChangeable):
+            dispatcher.utter_message(response="utter_booking_not_changeable", telefon=phone)
+            return _change_done()
+        except (SQLAlchemyError, bk.BookingError) as exc:
+            log.error("booking: cancel failed (%s)", type(exc).__name__)
+            dispatcher.utter_message(response="utter_booking_error", telefon=phone)
+            return _change_done()
+        dispatcher.utter_message(
+            response="utter_booking_cancelled", tidspunkt=texts.label(info.start)
+        )
+        if info.mail_queued:
+            dispatcher.utter_message(response="utter_booking_cancelled_mail")
+        return _change_done()
+
+
+class ActionMoveBooking(Action):
+    def name(self) -> str:
+        return "action_move_booking"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        settings = get_settings()
+        phone = _phone(settings)
+        confirmed = tracker.get_slot(CONFIRMED)
+        if confirmed is None:
+            return _change_done()
+        if confirmed is not True:
+            dispatcher.utter_message(response="utter_booking_change_aborted")
+            return _change_done()
+        start = bk.parse_slot_key(str(tracker.get_slot(SLOT_START) or ""), settings.timezone)
+        if start is None:
+            dispatcher.utter_message(response="utter_booking_error", telefon=phone)
+            return _change_done()
+        texts = _texts_or_error(settings, dispatcher)
+        if texts is None:
+            return _change_done()
+        try:
+            with _session_factory(settings)() as session:
+                info = bk.move(
+                    session,
+                    str(tracker.get_slot(REFERENCE) or ""),
+                    bk.parse_contact(str(tracker.get_slot(CHANGE_CONTACT) or "")),
+                    start,
+                    now=_now(settings),
+                    texts=texts,
+                    tz=settings.timezone,
+                    mail_domain=_mail_domain(settings),
+                )
+        except bk.SlotTaken:
+            dispatcher.utter_message(response="utter_booking_slot_taken")
+            return [
+                SlotSet(SLOT_START, None),
+                SlotSet(SLOT_LABEL, None),
+                SlotSet(CONFIRMED, None),
+                SlotSet(TIME_WISH, start.isoformat(timespec="minutes")),
+                ActiveLoop(CHANGE_FORM),
+                FollowupAction(CHANGE_FORM),
+            ]
+        except (bk.BookingNotFound, bk.BookingNotChangeable):
+            dispatcher.utter_message(response="utter_booking_not_changeable", telefon=phone)
+            return _change_done()
+        except (SQLAlchemyError, bk.BookingError) as exc:
+            log.error("booking: move failed (%s)", type(exc).__name__)
+            dispatcher.utter_message(response="utter_booking_error", telefon=phone)
+            return _change_done()
+        values = bk.mail_vars(info, texts)
+        dispatcher.utter_message(
+            response="utter_booking_moved",
+            tidspunkt=values["tidspunkt"],
+            moedeform=values["moedeform"],
+            reference=info.reference,
+        )
+        if info.mail_queued:
+            dispatcher.utter_message(response="utter_booking_moved_mail")
+        return _change_done()

@@ -1,0 +1,186 @@
+"""Rasa actions for ordering the fuldmagt by e-mail (logic in bot.fuldmagt).
+
+- ``action_fuldmagt_intro``: explains the fuldmagt, mentions the phone, resets the slots.
+- ``validate_fuldmagt_form``: validates the address (``bot.fuldmagt.address_from_message``),
+  "Ret adressen" (deny) asks again, a new address typed at the confirmation step
+  replaces the old one.
+- ``action_send_fuldmagt``: records the request and queues the mail; clears the slots.
+- ``action_fuldmagt_cancel``: stops the form and clears the slots.
+
+The database is opened lazily on first use (nothing at import time).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import sessionmaker
+
+from bot.contact import Contact, cached_contact
+from bot.db import create_schema, make_engine, make_session_factory, session_scope
+from bot.fuldmagt import (
+    CONTACT_FILE,
+    InvalidAddress,
+    RequestStatus,
+    address_from_message,
+    extract_address,
+    request_fuldmagt,
+)
+from bot.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+EMAIL_SLOT = "fuldmagt_email"
+CONFIRMED_SLOT = "fuldmagt_confirmed"
+REQUESTED_SLOT = "requested_slot"
+
+_factories: Dict[str, sessionmaker] = {}
+_factories_lock = threading.Lock()
+
+
+def _session_factory(settings: Settings) -> sessionmaker:
+    """One engine per database URL, created (with the schema) on first use."""
+    url = settings.app_database_url
+    with _factories_lock:
+        factory = _factories.get(url)
+        if factory is None:
+            engine = make_engine(url)
+            create_schema(engine)
+            factory = make_session_factory(engine)
+            _factories[url] = factory
+        return factory
+
+
+def _contact(settings: Settings) -> Contact:
+    return cached_contact(settings.data_dir / CONTACT_FILE)
+
+
+def _reset_slots() -> List[EventType]:
+    return [SlotSet(EMAIL_SLOT, None), SlotSet(CONFIRMED_SLOT, None)]
+
+
+class ActionFuldmagtIntro(Action):
+    def name(self) -> str:
+        return "action_fuldmagt_intro"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        contact = _contact(get_settings())
+        dispatcher.utter_message(response="utter_fuldmagt_explain")
+        dispatcher.utter_message(response="utter_fuldmagt_phone", telefon=contact.hovedtelefon)
+        return _reset_slots()
+
+
+class ValidateFuldmagtForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_fuldmagt_form"
+
+    async def extract_fuldmagt_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        """At the confirmation step, a typed address replaces the old one."""
+        if tracker.get_slot(REQUESTED_SLOT) != CONFIRMED_SLOT:
+            return {}
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        if intent in ("affirm", "deny", "stop") or text.startswith("/"):
+            return {}
+        candidate = extract_address(text)
+        if candidate is None or "@" not in candidate:
+            return {}
+        return {EMAIL_SLOT: candidate}
+
+    def validate_fuldmagt_email(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        try:
+            address = address_from_message(str(slot_value or ""))
+        except InvalidAddress:
+            dispatcher.utter_message(response="utter_fuldmagt_invalid_email")
+            return {EMAIL_SLOT: None}
+        result: Dict[str, Any] = {EMAIL_SLOT: address}
+        if tracker.get_slot(CONFIRMED_SLOT) is not None:
+            result[CONFIRMED_SLOT] = None  # a new address must be confirmed again
+        return result
+
+    def validate_fuldmagt_confirmed(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        if slot_value is True:
+            return {CONFIRMED_SLOT: True}
+        # "Ret adressen": ask for the address again.
+        return {CONFIRMED_SLOT: None, EMAIL_SLOT: None}
+
+
+class ActionSendFuldmagt(Action):
+    def name(self) -> str:
+        return "action_send_fuldmagt"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        settings = get_settings()
+        contact = _contact(settings)
+        phone = contact.hovedtelefon
+        address: str | None = tracker.get_slot(EMAIL_SLOT)
+        if not address or tracker.get_slot(CONFIRMED_SLOT) is not True:
+            dispatcher.utter_message(response="utter_fuldmagt_error", telefon=phone)
+            return _reset_slots()
+        try:
+            with session_scope(_session_factory(settings)) as session:
+                result = request_fuldmagt(
+                    session,
+                    conversation_id=tracker.sender_id,
+                    address=address,
+                    settings=settings,
+                    now=datetime.now(ZoneInfo(settings.timezone)),
+                    contact=contact,
+                )
+        except Exception as exc:  # the citizen gets the phone number instead
+            log.error("fuldmagt: request could not be stored (%s)", type(exc).__name__)
+            dispatcher.utter_message(response="utter_fuldmagt_error", telefon=phone)
+            return _reset_slots()
+
+        if result.status is RequestStatus.QUEUED:
+            dispatcher.utter_message(
+                response="utter_fuldmagt_on_its_way", email=result.address, adresse=contact.adresse
+            )
+        elif result.status is RequestStatus.DUPLICATE:
+            dispatcher.utter_message(
+                response="utter_fuldmagt_already_requested", email=result.address, telefon=phone
+            )
+        elif result.rate_limited:
+            dispatcher.utter_message(response="utter_fuldmagt_rate_limited", telefon=phone)
+        else:  # INVALID_ADDRESS: the form validated it, so only if tampered with
+            dispatcher.utter_message(response="utter_fuldmagt_invalid_email")
+        return _reset_slots()
+
+
+class ActionFuldmagtCancel(Action):
+    def name(self) -> str:
+        return "action_fuldmagt_cancel"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        contact = _contact(get_settings())
+        dispatcher.utter_message(response="utter_fuldmagt_cancelled", telefon=contact.hovedtelefon)
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *_reset_slots()]

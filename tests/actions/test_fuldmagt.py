@@ -1,0 +1,332 @@
+"""Rasa actions for the fuldmagt (actions/fuldmagt.py): exact events and messages."""
+
+from __future__ import annotations
+
+import asyncio
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import func, select
+
+import actions.fuldmagt as fuldmagt_actions
+from actions.fuldmagt import (
+    ActionFuldmagtCancel,
+    ActionFuldmagtIntro,
+    ActionSendFuldmagt,
+    ValidateFuldmagtForm,
+)
+from bot.fuldmagt import FuldmagtRequest
+from bot.mail import FileMailer
+from bot.outbox import OutboxMail, deliver_due
+from bot.settings import ROOT, Settings
+
+DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain" / "fuldmagt.yml").read_text("utf-8"))
+PHONE = "99 31 16 18"
+OFFICE_ADDRESS = "Boulevarden 13, 1. sal, 9000 Aalborg"
+
+
+def msg(response: str, **kwargs: Any) -> Dict[str, Any]:
+    """A dispatcher message as CollectingDispatcher records it."""
+    return {
+        "text": None,
+        "buttons": [],
+        "elements": [],
+        "custom": {},
+        "template": response,
+        "response": response,
+        "image": None,
+        "attachment": None,
+        **kwargs,
+    }
+
+
+def tracker(
+    slots: Dict[str, Any] | None = None,
+    *,
+    text: str = "",
+    intent: str = "inform_email",
+    candidates: Dict[str, Any] | None = None,
+    sender: str = "samtale-1",
+) -> Tracker:
+    """A tracker inside the form, as Rasa sends it to the validation action:
+    the user message, the form action, then the slot candidates."""
+    slots = {
+        "fuldmagt_email": None,
+        "fuldmagt_confirmed": None,
+        "requested_slot": None,
+        **(slots or {}),
+    }
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+    events: List[Dict[str, Any]] = [
+        {"event": "user", "text": text, "parse_data": latest},
+        {"event": "slot", "name": "requested_slot", "value": slots["requested_slot"]},
+        {"event": "action", "name": "fuldmagt_form"},
+    ]
+    for name, value in (candidates or {}).items():
+        events.append({"event": "slot", "name": name, "value": value})
+        slots[name] = value
+    return Tracker(
+        sender_id=sender,
+        slots=slots,
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "fuldmagt_form"},
+        latest_action_name="fuldmagt_form",
+    )
+
+
+def run(action: Any, trk: Tracker) -> tuple:
+    dispatcher = CollectingDispatcher()
+    result = action.run(dispatcher, trk, DOMAIN)
+    if asyncio.iscoroutine(result):
+        result = asyncio.run(result)
+    return result, dispatcher.messages
+
+
+RESET = [SlotSet("fuldmagt_email", None), SlotSet("fuldmagt_confirmed", None)]
+
+
+@pytest.fixture
+def app(monkeypatch, session_factory, tmp_path: Path) -> Settings:
+    """Settings and database used by the actions."""
+    settings = Settings(var_dir=tmp_path, data_dir=ROOT / "data")
+    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: settings)
+    monkeypatch.setattr(fuldmagt_actions, "_session_factory", lambda s: session_factory)
+    return settings
+
+
+@pytest.fixture
+def no_db(monkeypatch, tmp_path: Path) -> Settings:
+    settings = Settings(var_dir=tmp_path, data_dir=ROOT / "data")
+    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: settings)
+
+    def fail(_settings: Settings) -> None:
+        raise AssertionError("this action must not touch the database")
+
+    monkeypatch.setattr(fuldmagt_actions, "_session_factory", fail)
+    return settings
+
+
+# ---------------------------------------------------------------- intro and cancel
+
+
+def test_intro_explains_mentions_the_phone_and_resets(no_db) -> None:
+    events, messages = run(ActionFuldmagtIntro(), tracker({"fuldmagt_email": "gammel@eksempel.dk"}))
+    assert events == RESET
+    assert messages == [msg("utter_fuldmagt_explain"), msg("utter_fuldmagt_phone", telefon=PHONE)]
+
+
+def test_cancel_stops_the_form_and_forgets_the_address(no_db) -> None:
+    trk = tracker(
+        {"fuldmagt_email": "karen@eksempel.dk", "requested_slot": "fuldmagt_confirmed"},
+        text="/stop",
+        intent="stop",
+    )
+    events, messages = run(ActionFuldmagtCancel(), trk)
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), *RESET]
+    assert messages == [msg("utter_fuldmagt_cancelled", telefon=PHONE)]
+
+
+# ---------------------------------------------------------------- validation
+
+
+def test_valid_address_is_normalised(no_db) -> None:
+    trk = tracker(
+        {"requested_slot": "fuldmagt_email"},
+        text="min mail er Karen@Eksempel.DK",
+        candidates={"fuldmagt_email": "min mail er Karen@Eksempel.DK"},
+    )
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == [SlotSet("fuldmagt_email", "Karen@eksempel.dk")]
+    assert messages == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["karen(at)eksempel.dk", "karen@eksempel", "det ved jeg ikke", "a@eksempel.dk b@eksempel.dk"],
+)
+def test_invalid_address_is_refused_and_asked_again(no_db, typed: str) -> None:
+    trk = tracker(
+        {"requested_slot": "fuldmagt_email"}, text=typed, candidates={"fuldmagt_email": typed}
+    )
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == [SlotSet("fuldmagt_email", None)]
+    assert messages == [msg("utter_fuldmagt_invalid_email")]
+
+
+def test_header_injection_in_the_chat_is_refused(no_db) -> None:
+    typed = "karen@eksempel.dk\nBcc: alle@eksempel.dk"
+    trk = tracker(
+        {"requested_slot": "fuldmagt_email"}, text=typed, candidates={"fuldmagt_email": typed}
+    )
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == [SlotSet("fuldmagt_email", None)]
+    assert messages == [msg("utter_fuldmagt_invalid_email")]
+
+
+def test_yes_confirms(no_db) -> None:
+    trk = tracker(
+        {"fuldmagt_email": "karen@eksempel.dk", "requested_slot": "fuldmagt_confirmed"},
+        text="/affirm",
+        intent="affirm",
+        candidates={"fuldmagt_confirmed": True},
+    )
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == [SlotSet("fuldmagt_confirmed", True)]
+    assert messages == []
+
+
+def test_change_address_asks_for_it_again(no_db) -> None:
+    trk = tracker(
+        {"fuldmagt_email": "karen@eksempel.dk", "requested_slot": "fuldmagt_confirmed"},
+        text="/deny",
+        intent="deny",
+        candidates={"fuldmagt_confirmed": False},
+    )
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == [SlotSet("fuldmagt_confirmed", None), SlotSet("fuldmagt_email", None)]
+    assert messages == []
+
+
+def test_new_address_typed_at_the_confirmation_replaces_the_old(no_db) -> None:
+    trk = tracker(
+        {"fuldmagt_email": "karen@eksempel.dk", "requested_slot": "fuldmagt_confirmed"},
+        text="nej, send den til Ny.Adresse@eksempel.dk",
+        intent="inform_email",
+    )
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == [SlotSet("fuldmagt_email", "Ny.Adresse@eksempel.dk")]
+    assert messages == []
+
+
+def test_other_text_at_the_confirmation_changes_nothing(no_db) -> None:
+    trk = tracker(
+        {"fuldmagt_email": "karen@eksempel.dk", "requested_slot": "fuldmagt_confirmed"},
+        text="hvad er en partsrepræsentant",
+        intent="request_fuldmagt",
+    )
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == []
+    assert messages == []
+
+
+# ---------------------------------------------------------------- sending
+
+
+def confirmed(address: str = "karen@eksempel.dk", sender: str = "samtale-1") -> Tracker:
+    return tracker(
+        {"fuldmagt_email": address, "fuldmagt_confirmed": True},
+        text="/affirm",
+        intent="affirm",
+        sender=sender,
+    )
+
+
+def mails(session_factory) -> int:
+    with session_factory() as session:
+        return int(session.execute(select(func.count(OutboxMail.id))).scalar_one())
+
+
+def test_send_queues_the_mail_and_clears_the_address(app, session_factory, tmp_path) -> None:
+    events, messages = run(ActionSendFuldmagt(), confirmed())
+    assert events == RESET
+    assert messages == [
+        msg("utter_fuldmagt_on_its_way", email="karen@eksempel.dk", adresse=OFFICE_ADDRESS)
+    ]
+    with session_factory() as session:
+        request = session.execute(select(FuldmagtRequest)).scalar_one()
+        assert request.conversation_id == "samtale-1"
+        assert request.status == "queued"
+
+    # The worker's part: in the embedded setup the mail becomes an .eml file.
+    mailer = FileMailer(tmp_path / "outbox", mail_from=app.mail_from)
+    assert deliver_due(session_factory, mailer) == 1
+    (eml,) = list((tmp_path / "outbox").glob("*.eml"))
+    sent = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert sent["To"] == "karen@eksempel.dk"
+    (pdf,) = list(sent.iter_attachments())
+    assert pdf.get_content().startswith(b"%PDF-")
+
+
+def test_send_twice_is_not_sent_twice(app, session_factory) -> None:
+    run(ActionSendFuldmagt(), confirmed())
+    events, messages = run(ActionSendFuldmagt(), confirmed("KAREN@eksempel.dk"))
+    assert events == RESET
+    assert messages == [
+        msg("utter_fuldmagt_already_requested", email="KAREN@eksempel.dk", telefon=PHONE)
+    ]
+    assert mails(session_factory) == 1
+
+
+def test_send_respects_the_rate_limit(app, session_factory, monkeypatch) -> None:
+    limited = app.copy(update={"fuldmagt_max_per_conversation": 1})
+    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: limited)
+    run(ActionSendFuldmagt(), confirmed("a@eksempel.dk"))
+    events, messages = run(ActionSendFuldmagt(), confirmed("b@eksempel.dk"))
+    assert events == RESET
+    assert messages == [msg("utter_fuldmagt_rate_limited", telefon=PHONE)]
+    assert mails(session_factory) == 1
+
+
+def test_send_without_confirmation_sends_nothing(app, session_factory) -> None:
+    trk = tracker({"fuldmagt_email": "karen@eksempel.dk", "fuldmagt_confirmed": None})
+    events, messages = run(ActionSendFuldmagt(), trk)
+    assert events == RESET
+    assert messages == [msg("utter_fuldmagt_error", telefon=PHONE)]
+    assert mails(session_factory) == 0
+
+
+def test_database_failure_gives_the_phone_number(monkeypatch, tmp_path, caplog) -> None:
+    settings = Settings(var_dir=tmp_path, data_dir=ROOT / "data")
+    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: settings)
+
+    def broken(_settings: Settings) -> None:
+        raise RuntimeError("database is down")
+
+    monkeypatch.setattr(fuldmagt_actions, "_session_factory", broken)
+    events, messages = run(ActionSendFuldmagt(), confirmed())
+    assert events == RESET
+    assert messages == [msg("utter_fuldmagt_error", telefon=PHONE)]
+    assert "karen" not in caplog.text
+
+
+def test_session_factory_is_built_lazily_from_the_settings(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(fuldmagt_actions, "_factories", {})
+    settings = Settings(var_dir=tmp_path)
+    assert not (tmp_path / "app.db").exists()  # nothing at import time
+    factory = fuldmagt_actions._session_factory(settings)
+    assert fuldmagt_actions._session_factory(settings) is factory
+    assert (tmp_path / "app.db").exists()
+    with factory() as session:  # schema created
+        assert session.execute(select(func.count(OutboxMail.id))).scalar_one() == 0
+    factory.kw["bind"].dispose()
+
+
+def test_domain_declares_what_the_actions_use() -> None:
+    responses = set(DOMAIN["responses"])
+    source = (ROOT / "actions" / "fuldmagt.py").read_text("utf-8")
+    import re
+
+    used = set(re.findall(r'response="(utter_[a-z_]+)"', source))
+    assert used <= responses
+    for action in (
+        ActionFuldmagtIntro(),
+        ValidateFuldmagtForm(),
+        ActionSendFuldmagt(),
+        ActionFuldmagtCancel(),
+    ):
+        assert action.name() in DOMAIN["actions"]
+    buttons = DOMAIN["responses"]["utter_ask_fuldmagt_confirmed"][0]["buttons"]
+    assert [(b["title"], b["payload"]) for b in buttons] == [
+        ("Ja", "/affirm"),
+        ("Ret adressen", "/deny"),
+        ("Annuller", "/stop"),
+    ]

@@ -1,0 +1,46 @@
+import asyncio
+
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.general import ActionFallback, ActionSessionStart
+from tests.actions.helpers import make_tracker, user_event
+
+
+def test_session_start_puts_contact_details_in_slots() -> None:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionSessionStart().run(dispatcher, make_tracker("hej", "greet"), {}))
+    assert events[0] == SessionStarted()
+    assert events[-1] == ActionExecuted("action_listen")
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["telefon"] == "99 31 16 18"
+    assert slots["adresse"] == "Boulevarden 13, 1. sal, 9000 Aalborg"
+    assert "Karina Korsbæk Jensen, Borgerrådgiver: 99 31 19 67" in slots["medarbejdere"]
+    assert dispatcher.messages == []
+    assert SlotSet("kontor", "Borgerrådgivningen, Aalborg Kommune") in events
+
+
+def test_first_fallback_suggests_topics() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "skat", "confidence": 0.3},
+        {"name": "chitchat", "confidence": 0.2},
+        {"name": "sundhed", "confidence": 0.1},
+    ]
+    tracker = make_tracker("blabla", "nlu_fallback", 0.45, ranking=ranking,
+                           events=[user_event("hej", "greet")])
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ActionFallback().run(dispatcher, tracker, {})) == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_rephrase"]
+    assert dispatcher.messages[0]["buttons"] == [
+        {"title": "Skat eller ejendomsvurdering", "payload": "/skat"},
+        {"title": "Sygehus, psykiatri eller læge", "payload": "/sundhed"},
+    ]
+
+
+def test_second_fallback_in_a_row_offers_a_person() -> None:
+    tracker = make_tracker("blabla igen", "nlu_fallback", 0.4,
+                           events=[user_event("blabla", "nlu_fallback", 0.4)])
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_human"]

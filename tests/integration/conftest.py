@@ -1,0 +1,124 @@
+"""The whole stack, started once per test run the way `borger run` starts it.
+
+Rasa (with the privacy choke point), the action server, the web app and the
+outbox worker run as subprocesses on free ports, with their own var/ folder
+(SQLite tracker store and app database) and the model trained in models/.
+Their combined output is kept in a log file that tests can read.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+
+from bot.nlu import latest_model, train
+from bot.rasa_config import write_endpoints
+from bot.run import process_specs
+from bot.settings import ROOT, Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    token: str
+    log_path: Path
+    procs: List[subprocess.Popen]
+
+    @property
+    def web(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+    @property
+    def rasa(self) -> str:
+        return f"http://127.0.0.1:{self.settings.rasa_port}"
+
+    def logs(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def _wait(url: str, procs: List[subprocess.Popen], log: Path, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for p in procs:
+            if p.poll() is not None:
+                raise RuntimeError(f"a process died while starting:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"stack not healthy after {timeout} s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    models = ROOT / "models"
+    if latest_model(models) is None:
+        train(models)
+    var = tmp_path_factory.mktemp("stack-var")
+    token = secrets.token_urlsafe(24)
+    env = {
+        **os.environ,
+        "BORGER_VAR_DIR": str(var),
+        "BORGER_RASA_PORT": str(free_port()),
+        "BORGER_ACTION_PORT": str(free_port()),
+        "BORGER_WEB_PORT": str(free_port()),
+        "BORGER_RASA_TOKEN": token,
+        "BORGER_LOG_LEVEL": "INFO",
+        "BORGER_CORS_ORIGINS": "https://www.aalborg.dk",
+        "SANIC_HOST": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "INFO",
+    }
+    for key in ("BORGER_DATABASE_URL", "BORGER_TRACKER_STORE_URL", "BORGER_LOCK_STORE_URL"):
+        env.pop(key, None)
+    settings = Settings(
+        var_dir=var,
+        rasa_port=int(env["BORGER_RASA_PORT"]),
+        action_port=int(env["BORGER_ACTION_PORT"]),
+        web_port=int(env["BORGER_WEB_PORT"]),
+        rasa_token=token,
+    )
+    endpoints = write_endpoints(settings, var / "endpoints.yml")
+    from bot.db import create_schema, make_engine
+
+    engine = make_engine(settings.app_database_url)
+    create_schema(engine)
+    engine.dispose()
+
+    log_path = var / "stack.log"
+    log = log_path.open("w", encoding="utf-8")
+    procs = [
+        subprocess.Popen(spec.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        for spec in process_specs(settings, endpoints, token)
+    ]
+    stack = Stack(settings, token, log_path, procs)
+    try:
+        _wait(f"{stack.web}/health", procs, log_path)
+        yield stack
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        log.close()
