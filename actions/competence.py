@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
@@ -24,12 +24,12 @@ from bot.settings import get_settings
 
 
 class ActionCompetence(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_competence"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         settings = get_settings()
         data = cached_competence(settings.data_dir / "competence.yml")
         today = datetime.now(ZoneInfo(settings.timezone)).date()
@@ -39,7 +39,11 @@ class ActionCompetence(Action):
         pending = tracker.get_slot("clarify")
         route = tracker.get_slot("route")
 
-        if pending in (QUESTION_DIALOGUE, QUESTION_ENDED) and intent in ("affirm", "deny") and route:
+        if (
+            pending in (QUESTION_DIALOGUE, QUESTION_ENDED)
+            and intent in ("affirm", "deny")
+            and route
+        ):
             answer = intent == "affirm"
             context = Context(
                 dialogue_tried=answer if pending == QUESTION_DIALOGUE else None,
@@ -47,6 +51,10 @@ class ActionCompetence(Action):
                 asked=asked,
             )
             decision = follow_up(route, data, context)
+        elif intent in ("affirm", "deny"):
+            # A yes or no with no question pending: ask what the matter is.
+            dispatcher.utter_message(response="utter_competence_no_question")
+            return [SlotSet("clarify", None)]
         else:
             decision = decide(Parse.from_rasa(latest), today, data, Context(asked=asked))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
@@ -20,14 +20,14 @@ class ActionSessionStart(Action):
     one file (data/contact.yml).
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         contact = cached_contact(get_settings().data_dir / "contact.yml")
-        events: List[Dict[Text, Any]] = [SessionStarted()]
+        events: List[Dict[str, Any]] = [SessionStarted()]
         events += [SlotSet(name, value) for name, value in contact.as_template_vars().items()]
         events.append(ActionExecuted("action_listen"))
         return events
@@ -36,12 +36,12 @@ class ActionSessionStart(Action):
 class ActionFallback(Action):
     """First miss: ask to rephrase and suggest topics. Second miss in a row: a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         user_intents = [
             (e.get("parse_data") or {}).get("intent", {}).get("name")
             for e in tracker.events
@@ -55,5 +55,7 @@ class ActionFallback(Action):
             (r.get("name"), float(r.get("confidence") or 0.0))
             for r in (tracker.latest_message or {}).get("intent_ranking", [])
         ]
-        dispatcher.utter_message(response="utter_fallback_rephrase", buttons=suggestions(ranking, data))
+        dispatcher.utter_message(
+            response="utter_fallback_rephrase", buttons=suggestions(ranking, data)
+        )
         return []

@@ -58,13 +58,14 @@ def coarse_of(route: str, data) -> str:  # type: ignore[no-untyped-def]
 
 def report(name: str, gold: list[str], pred: list[str], data) -> None:  # type: ignore[no-untyped-def]
     n = len(gold)
-    fine = sum(g == p for g, p in zip(gold, pred)) / n
-    coarse = sum(coarse_of(g, data) == coarse_of(p, data) for g, p in zip(gold, pred)) / n
+    fine = sum(g == p for g, p in zip(gold, pred, strict=True)) / n
+    pairs = zip(gold, pred, strict=True)
+    coarse = sum(coarse_of(g, data) == coarse_of(p, data) for g, p in pairs) / n
     print(f"{name:<28} fine {fine:6.1%}   coarse {coarse:6.1%}   (n={n})")
 
 
 def confusion(gold: list[str], pred: list[str]) -> None:
-    errors = collections.Counter((g, p) for g, p in zip(gold, pred) if g != p)
+    errors = collections.Counter((g, p) for g, p in zip(gold, pred, strict=True) if g != p)
     if not errors:
         print("  no confusions")
     for (g, p), k in errors.most_common():
@@ -129,17 +130,34 @@ def main() -> int:
         print("\n5-fold cross-validation of data/nlu (rasa test nlu):")
         out = ROOT / "var" / "bench-cv"
         subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", "data/nlu", "--config",
-             "config.yml", "--cross-validation", "--folds", "5", "--out", str(out)],
-            cwd=ROOT, check=True,
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--config",
+                "config.yml",
+                "--cross-validation",
+                "--folds",
+                "5",
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            check=True,
         )
         report_file = out / "intent_report.json"
         if report_file.exists():
             import json
 
             rep = json.loads(report_file.read_text())
-            print(f"  CV accuracy {rep['accuracy']:.1%}, "
-                  f"weighted F1 {rep['weighted avg']['f1-score']:.1%}")
+            print(
+                f"  CV accuracy {rep['accuracy']:.1%}, "
+                f"weighted F1 {rep['weighted avg']['f1-score']:.1%}"
+            )
     return 0
 
 

@@ -78,6 +78,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import Base
+from bot.outbox import register_purge_hook
 from bot.timeparse import TimeWish
 
 log = logging.getLogger(__name__)
@@ -1416,3 +1417,11 @@ def _queue_mail(
 
 def mail_domain_of(address: str) -> str:
     return address.rsplit("@", 1)[-1].strip("> ") if "@" in address else "localhost"
+
+
+def _purge_hook(session: Session, cutoff: datetime) -> int:
+    """Outbox purge hook: the worker purges expired bookings with the mails."""
+    return purge_expired(session, now=cutoff.replace(tzinfo=timezone.utc), retention_days=0)
+
+
+register_purge_hook(_purge_hook)

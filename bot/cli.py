@@ -1,12 +1,14 @@
 """`borger`: the project's own commands.
 
-    borger run                 train if needed and run everything (see bot/run.py)
-    borger train               train the Rasa model (skipped when nothing changed)
-    borger route [...]         competence decision for texts (JSON lines)
-    borger explain [...]       explain terms, deadlines and laws in a letter (JSON)
-    borger worker              the e-mail outbox worker
-    borger db-init             create the app database tables and seed data
-    borger rasa ARGS...        Rasa's command line with the privacy choke point
+borger run                 train if needed and run everything (see bot/run.py)
+borger train               train the Rasa model (skipped when nothing changed)
+borger route [...]         competence decision for texts (JSON lines)
+borger explain [...]       explain terms, deadlines and laws in a letter (JSON)
+borger worker              the e-mail outbox worker
+borger db-init             create the app database tables and load booking hours if none
+borger booking-sync        load data/booking.yml (office hours, closed days) into the database
+borger purge               delete personal data older than BORGER_RETENTION_DAYS now
+borger rasa ARGS...        Rasa's command line with the privacy choke point
 """
 
 from __future__ import annotations
@@ -14,9 +16,22 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from typing import List
+from typing import TYPE_CHECKING, List
 
-COMMANDS = ("run", "train", "route", "explain", "worker", "db-init", "rasa")
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+COMMANDS = (
+    "run",
+    "train",
+    "route",
+    "explain",
+    "worker",
+    "db-init",
+    "booking-sync",
+    "purge",
+    "rasa",
+)
 
 
 def _usage() -> int:
@@ -62,19 +77,47 @@ def main(argv: List[str] | None = None) -> int:
         except KeyboardInterrupt:
             stop.set()
         return 0
-    if command == "db-init":
-        from bot.db import create_schema, make_engine
-
-        engine = make_engine(settings.app_database_url)
-        create_schema(engine)
-        engine.dispose()
-        return 0
+    if command in ("db-init", "booking-sync", "purge"):
+        return _database_command(command, settings)
     if command == "rasa":
         from bot.rasa_main import main as rasa_main
 
         rasa_main(rest)
         return 0
     return _usage()
+
+
+def _database_command(command: str, settings: Settings) -> int:
+    from bot import booking
+    from bot.db import create_schema, make_engine, make_session_factory, session_scope
+    from bot.outbox import purge_personal_data
+
+    engine = make_engine(settings.app_database_url)
+    try:
+        create_schema(engine)
+        factory = make_session_factory(engine)
+        path = settings.data_dir / "booking.yml"
+        if command == "db-init":
+            with session_scope(factory) as session:
+                booking.ensure_seeded(session, path, tz=settings.timezone)
+        elif command == "booking-sync":
+            with session_scope(factory) as session:
+                report = booking.seed_from_file(session, path, tz=settings.timezone)
+            print(
+                f"Indlæst: {report.advisors} rådgivere, {report.hours} åbningstider, "
+                f"{report.closed_days} lukkedage."
+            )
+            if report.conflicts:
+                print(
+                    "Bookinger uden for de nye tider (kontakt borgerne): "
+                    + ", ".join(report.conflicts)
+                )
+        else:
+            purged = purge_personal_data(factory, settings.retention_days)
+            print(f"Slettet personoplysninger i {purged} e-mails (og udløbne bookinger).")
+    finally:
+        engine.dispose()
+    return 0
 
 
 if __name__ == "__main__":

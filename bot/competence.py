@@ -131,7 +131,9 @@ class Parse:
     @classmethod
     def from_rasa(cls, parse_data: Dict[str, Any]) -> Parse:
         ranking = parse_data.get("intent_ranking") or []
-        pairs = [(r.get("name"), float(r.get("confidence") or 0.0)) for r in ranking if r.get("name")]
+        pairs = [
+            (r.get("name"), float(r.get("confidence") or 0.0)) for r in ranking if r.get("name")
+        ]
         if not pairs and (parse_data.get("intent") or {}).get("name"):
             intent = parse_data["intent"]
             pairs = [(intent["name"], float(intent.get("confidence") or 0.0))]
@@ -174,8 +176,22 @@ class Decision:
 
 
 _ANOTHER_MUNICIPALITY = re.compile(r"\b(?!aalborg\b)([a-zæøå]+(?:-[a-zæøå]+)?)\s+kommune\b")
-_ANOTHER_MUNICIPALITY_WORDS = re.compile(r"\b(en anden kommune|min gamle kommune|den kommune jeg boede i)\b")
-_NOT_MUNICIPALITY_NAMES = {"min", "vores", "jeres", "den", "denne", "hele", "i", "af", "fra", "til", "en"}
+_ANOTHER_MUNICIPALITY_WORDS = re.compile(
+    r"\b(en anden kommune|min gamle kommune|den kommune jeg boede i)\b"
+)
+_NOT_MUNICIPALITY_NAMES = {
+    "min",
+    "vores",
+    "jeres",
+    "den",
+    "denne",
+    "hele",
+    "i",
+    "af",
+    "fra",
+    "til",
+    "en",
+}
 _TRIED_DIALOGUE = re.compile(
     r"\b(har|havde|jeg)\b[^.!?]{0,40}\b(klaget|skrevet|ringet|talt|snakket|henvendt|kontaktet|rykket|"
     r"spurgt|mailet|sendt en mail|prøvet at løse|bedt om)\b"
@@ -184,7 +200,9 @@ _APPEAL_BODY = re.compile(
     r"(ankestyrelse|nævnenes hus|klagenævn|borgerrådgive|styrelse|udbetaling danmark|"
     r"familieretshus|tilsyn|ombudsmand)"
 )
-_ENDED = re.compile(r"\b(afsluttet|afsluttede|lukket|lukkede|sluttede|slut|afgjort|ophørt|ophørte)\b")
+_ENDED = re.compile(
+    r"\b(afsluttet|afsluttede|lukket|lukkede|sluttede|slut|afgjort|ophørt|ophørte)\b"
+)
 _ON_BEHALF = re.compile(
     r"\b(på vegne af|på hans vegne|på hendes vegne|for en anden|min mor|min far|mine forældre|"
     r"min søn|min datter|mit barn|mine børn|min mand|min kone|min hustru|min kæreste|min bror|"
@@ -211,9 +229,7 @@ def _candidates(parse: Parse, data: CompetenceData) -> List[Tuple[str, float]]:
     return out
 
 
-def _choose(
-    candidates: Sequence[Tuple[str, float]], hits: Dict[str, int]
-) -> Tuple[str, bool]:
+def _choose(candidates: Sequence[Tuple[str, float]], hits: Dict[str, int]) -> Tuple[str, bool]:
     """The main route and whether the choice is confident."""
     if candidates and candidates[0][1] >= CONFIDENT:
         return candidates[0][0], True
@@ -238,7 +254,9 @@ def _another_municipality(text: str) -> bool:
     low = text.lower()
     if _ANOTHER_MUNICIPALITY_WORDS.search(low):
         return True
-    return any(m.group(1) not in _NOT_MUNICIPALITY_NAMES for m in _ANOTHER_MUNICIPALITY.finditer(low))
+    return any(
+        m.group(1) not in _NOT_MUNICIPALITY_NAMES for m in _ANOTHER_MUNICIPALITY.finditer(low)
+    )
 
 
 def _build(label: str, data: CompetenceData, **extra: Any) -> Decision:
@@ -264,8 +282,14 @@ def decide(
     hits = keyword_hits(text, data)
     main, confident = _choose(candidates, hits)
 
-    if main not in ("skat", "udbetaling_danmark", "ombudsmanden", "domstolene", "regionen",
-                    "familieretshuset") and _another_municipality(text):
+    if main not in (
+        "skat",
+        "udbetaling_danmark",
+        "ombudsmanden",
+        "domstolene",
+        "regionen",
+        "familieretshuset",
+    ) and _another_municipality(text):
         other = data.other_municipality
         decision = _build(PRIVATE, data, confident=confident)
         decision.reason, decision.how = other.reason, other.how
@@ -290,7 +314,11 @@ def decide(
         if conf >= MENTION_MIN and data.routes[label].coarse != data.routes[main].coarse
     ]
     for label in hits:
-        if label != main and label not in also and data.routes[label].coarse != data.routes[main].coarse:
+        if (
+            label != main
+            and label not in also
+            and data.routes[label].coarse != data.routes[main].coarse
+        ):
             also.append(label)
     also = also[:2]
 
@@ -381,9 +409,14 @@ def plan_messages(decision: Decision, data: CompetenceData) -> List[Tuple[str, D
             plan.append(("utter_competence_on_behalf", {}))
         return plan + also + [("utter_competence_next_steps", {})]
     if decision.body is not None:
-        body = {"body_name": decision.body.name, "body_web": decision.body.web,
-                "body_phone": decision.body.phone}
-        return [("utter_competence_redirect", {**main, **body})] + also + [
-            ("utter_competence_more_help", {})
-        ]
+        body = {
+            "body_name": decision.body.name,
+            "body_web": decision.body.web,
+            "body_phone": decision.body.phone,
+        }
+        return (
+            [("utter_competence_redirect", {**main, **body})]
+            + also
+            + [("utter_competence_more_help", {})]
+        )
     return [("utter_competence_outside", main)] + also + [("utter_competence_more_help", {})]

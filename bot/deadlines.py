@@ -119,7 +119,7 @@ PERIOD_RE = re.compile(
 
 # Words directly before a period/date that make it a deadline.
 _CUE_BEFORE_PERIOD = re.compile(
-    r"(?:\binden\s+for|\bindenfor|\binden|\bsenest|frist(?:en)?\s+(?:på|af|er)(?:\s+de)?"
+    r"(?:\binden\s+for|\bindenfor|\binden|\bsenest|frist(?:en)?(?:\s*:|\s+(?:på|af|er))?(?:\s+de)?"
     r"|\bi\s+løbet\s+af|\bhar\s+du|\bdu\s+har|\bder\s+er|\bfår\s+du|\bdu\s+får)\s*$",
     re.IGNORECASE,
 )

@@ -23,7 +23,7 @@ import argparse
 import json
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -200,7 +200,6 @@ class Analysis:
     letter_date: date | None = None
     receipt_date: date | None = None
     is_letter: bool = False
-    extra: Dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {

@@ -17,11 +17,18 @@ def train_command(models_dir: Path, extra: Iterable[str] = ()) -> List[str]:
     """`rasa train` over this project's files. Rasa's fingerprinting skips
     training when config, domain and data are unchanged since the last model."""
     return [
-        sys.executable, "-m", "rasa", "train",
-        "--config", str(ROOT / "config.yml"),
-        "--domain", str(ROOT / "domain"),
-        "--data", *[str(ROOT / d) for d in TRAINING_DATA],
-        "--out", str(models_dir),
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        str(ROOT / "config.yml"),
+        "--domain",
+        str(ROOT / "domain"),
+        "--data",
+        *[str(ROOT / d) for d in TRAINING_DATA],
+        "--out",
+        str(models_dir),
         *extra,
     ]
 

@@ -28,7 +28,7 @@ def _texts(args: argparse.Namespace, stdin: IO[str]) -> Iterator[str]:
                 except (json.JSONDecodeError, KeyError):
                     text = None
                 if not isinstance(text, str):
-                    print(f"linje {number}: forventede {{\"text\": ...}}", file=sys.stderr)
+                    print(f'linje {number}: forventede {{"text": ...}}', file=sys.stderr)
                     continue
                 yield text
     if args.text:

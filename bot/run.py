@@ -9,6 +9,7 @@ Processes (ports from the settings):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -41,13 +42,23 @@ def process_specs(settings: Settings, endpoints: Path, token: str) -> List[Proce
         ProcessSpec(
             "rasa",
             [
-                py, "-m", "bot.rasa_main", "run",
-                "--model", str(settings.models_dir),
-                "--endpoints", str(endpoints),
-                "--credentials", str(ROOT / "credentials.yml"),
-                "--interface", settings.host,
-                "--port", str(settings.rasa_port),
-                "--enable-api", "--auth-token", token,
+                py,
+                "-m",
+                "bot.rasa_main",
+                "run",
+                "--model",
+                str(settings.models_dir),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--interface",
+                settings.host,
+                "--port",
+                str(settings.rasa_port),
+                "--enable-api",
+                "--auth-token",
+                token,
             ],
         ),
         ProcessSpec(
@@ -57,9 +68,18 @@ def process_specs(settings: Settings, endpoints: Path, token: str) -> List[Proce
         ProcessSpec(
             "web",
             [
-                py, "-m", "uvicorn", "bot.web.app:create_default_app", "--factory",
-                "--host", settings.host, "--port", str(settings.web_port),
-                "--no-access-log", "--ws", "none",
+                py,
+                "-m",
+                "uvicorn",
+                "bot.web.app:create_default_app",
+                "--factory",
+                "--host",
+                settings.host,
+                "--port",
+                str(settings.web_port),
+                "--no-access-log",
+                "--ws",
+                "none",
             ],
         ),
         ProcessSpec("worker", [py, "-m", "bot.cli", "worker"]),
@@ -101,10 +121,8 @@ class Supervisor:
     def stop(self, timeout: float = 15.0) -> None:
         for proc in self.procs.values():
             if proc.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + timeout
         for proc in self.procs.values():
             try:
@@ -131,7 +149,8 @@ def wait_healthy(url: str, supervisor: Supervisor, timeout: float = 300.0) -> bo
 
 def prepare(settings: Settings) -> None:
     """Everything before the processes start: model, database, data."""
-    from bot.db import create_schema, make_engine
+    from bot.booking import ensure_seeded
+    from bot.db import create_schema, make_engine, make_session_factory, session_scope
 
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     print("Tjekker modellen (træner kun, hvis data, domæne eller config er ændret) ...", flush=True)
@@ -139,19 +158,11 @@ def prepare(settings: Settings) -> None:
     engine = make_engine(settings.app_database_url)
     try:
         create_schema(engine)
-        seed = _booking_seed()
-        if seed is not None:
-            seed(engine, settings)
+        with session_scope(make_session_factory(engine)) as session:
+            if ensure_seeded(session, settings.data_dir / "booking.yml", tz=settings.timezone):
+                print("Mødebooking: åbningstider indlæst fra data/booking.yml", flush=True)
     finally:
         engine.dispose()
-
-
-def _booking_seed():  # type: ignore[no-untyped-def]
-    try:
-        from bot.booking_setup import seed_default
-    except ImportError:
-        return None
-    return seed_default
 
 
 def run_all(settings: Settings) -> int:
@@ -160,9 +171,7 @@ def run_all(settings: Settings) -> int:
         print("Der er ingen model at starte.", file=sys.stderr)
         return 1
     token = settings.rasa_token or secrets.token_urlsafe(32)
-    env = dict(
-        os.environ, BORGER_RASA_TOKEN=token, PYTHONUNBUFFERED="1", SANIC_HOST=settings.host
-    )
+    env = dict(os.environ, BORGER_RASA_TOKEN=token, PYTHONUNBUFFERED="1", SANIC_HOST=settings.host)
     endpoints = write_endpoints(settings, settings.var_dir / "endpoints.yml")
     supervisor = Supervisor(env)
 
@@ -177,13 +186,20 @@ def run_all(settings: Settings) -> int:
     for spec in process_specs(settings, endpoints, token):
         supervisor.start(spec)
     try:
-        print("Starter Rasa, action-server, web-app og e-mail-kø (det tager typisk 30-60 sekunder) ...",
-              flush=True)
+        print(
+            "Starter Rasa, action-server, web-app og e-mail-kø (typisk 30-60 sekunder) ...",
+            flush=True,
+        )
         if not wait_healthy(f"http://{settings.host}:{settings.web_port}/health", supervisor):
-            print(f"En proces stoppede under opstarten: {supervisor.dead() or 'ukendt'}", file=sys.stderr)
+            print(
+                f"En proces stoppede under opstarten: {supervisor.dead() or 'ukendt'}",
+                file=sys.stderr,
+            )
             return 1
-        print(f"\n  Chatten kører: http://{settings.host}:{settings.web_port}/\n"
-              "  Stop med Ctrl-C.\n", flush=True)
+        print(
+            f"\n  Chatten kører: http://{settings.host}:{settings.web_port}/\n  Stop med Ctrl-C.\n",
+            flush=True,
+        )
         while not stop.wait(1.0):
             dead = supervisor.dead()
             if dead:

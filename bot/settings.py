@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, List
 
 from pydantic import BaseSettings, Field, validator
 
@@ -25,9 +25,9 @@ class Settings(BaseSettings):
     web_port: int = 8000
     # Token protecting Rasa's HTTP API (conversations, model). Required: the
     # run command generates a random one per run when it is not set.
-    rasa_token: Optional[str] = None
+    rasa_token: str | None = None
     # Public address of the web app, used in the embed snippet.
-    public_url: Optional[str] = None
+    public_url: str | None = None
     # Origins (scheme://host[:port]) allowed to embed the chat widget.
     cors_origins: List[str] = Field(default_factory=list)
 
@@ -36,20 +36,20 @@ class Settings(BaseSettings):
     models_dir: Path = ROOT / "models"
     data_dir: Path = ROOT / "data"
     # App data (fuldmagt requests, bookings). sqlite:/// or postgresql://
-    database_url: Optional[str] = None
+    database_url: str | None = None
     # Rasa tracker store. sqlite:/// or postgresql://
-    tracker_store_url: Optional[str] = None
+    tracker_store_url: str | None = None
     # Rasa lock store: empty = in memory (one Rasa process); redis://host:port/db
-    lock_store_url: Optional[str] = None
+    lock_store_url: str | None = None
 
     # Mail. No SMTP host = write .eml files into outbox_dir.
-    smtp_host: Optional[str] = None
+    smtp_host: str | None = None
     smtp_port: int = 587
     smtp_security: str = "starttls"  # starttls | ssl | none
-    smtp_user: Optional[str] = None
-    smtp_password: Optional[str] = None
+    smtp_user: str | None = None
+    smtp_password: str | None = None
     mail_from: str = "borgerraadgivning@aalborg.dk"
-    outbox_dir: Optional[Path] = None
+    outbox_dir: Path | None = None
 
     # Limits
     max_message_chars: int = 20_000

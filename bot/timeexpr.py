@@ -26,18 +26,55 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 MONTHS = {
-    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12,
+    "januar": 1,
+    "februar": 2,
+    "marts": 3,
+    "april": 4,
+    "maj": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
 }
 # Season -> (first month, last month); winter runs December-February.
 SEASONS = {"forår": (3, 5), "sommer": (6, 8), "efterår": (9, 11), "vinter": (12, 2)}
 NUMBERS = {
-    "et": 1.0, "en": 1.0, "ét": 1.0, "to": 2.0, "tre": 3.0, "fire": 4.0, "fem": 5.0,
-    "seks": 6.0, "syv": 7.0, "otte": 8.0, "ni": 9.0, "ti": 10.0, "elleve": 11.0,
-    "tolv": 12.0, "halvandet": 1.5, "halvt": 0.5, "et halvt": 0.5, "et par": 2.0,
-    "par": 2.0, "flere": 3.0, "mange": 5.0,
+    "et": 1.0,
+    "en": 1.0,
+    "ét": 1.0,
+    "to": 2.0,
+    "tre": 3.0,
+    "fire": 4.0,
+    "fem": 5.0,
+    "seks": 6.0,
+    "syv": 7.0,
+    "otte": 8.0,
+    "ni": 9.0,
+    "ti": 10.0,
+    "elleve": 11.0,
+    "tolv": 12.0,
+    "halvandet": 1.5,
+    "halvt": 0.5,
+    "et halvt": 0.5,
+    "et par": 2.0,
+    "par": 2.0,
+    "flere": 3.0,
+    "mange": 5.0,
 }
 
 
@@ -92,10 +129,21 @@ _RELATIVE = re.compile(
 _OVER = re.compile(r"\bfor\s+(over|mere\s+end)\s+")
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)?\d{2})\b")
 _DATE_WORDS = re.compile(r"\b(\d{1,2})\.?\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?")
-_MONTH_YEAR = re.compile(r"\b(?:i|fra|til|inden|afsluttet i|sluttede i|i løbet af)\s+" + _MONTH
-                         + r"(?:\s+(?:måned\s+)?(" + r"sidste år|i fjor|forrige år|" + _YEAR[1:-1] + r"))?\b")
-_SEASON_REF = re.compile(r"\b(sidste|i|i løbet af|forrige)\s+" + _SEASON
-                         + r"(?:\s+(sidste år|i fjor|" + _YEAR[1:-1] + r"))?\b")
+_MONTH_YEAR = re.compile(
+    r"\b(?:i|fra|til|inden|afsluttet i|sluttede i|i løbet af)\s+"
+    + _MONTH
+    + r"(?:\s+(?:måned\s+)?("
+    + r"sidste år|i fjor|forrige år|"
+    + _YEAR[1:-1]
+    + r"))?\b"
+)
+_SEASON_REF = re.compile(
+    r"\b(sidste|i|i løbet af|forrige)\s+"
+    + _SEASON
+    + r"(?:\s+(sidste år|i fjor|"
+    + _YEAR[1:-1]
+    + r"))?\b"
+)
 _YEAR_REF = re.compile(r"(?<![\d/.-])" + _YEAR + r"(?![\d/.-]\d)")
 _LAST_YEAR = re.compile(r"\b(sidste år|i fjor|sidste kalenderår)\b")
 _YEAR_BEFORE_LAST = re.compile(r"\bforrige år\b")
@@ -209,7 +257,7 @@ def find_periods(text: str, today: date) -> list[Period]:
     for m in _YEAR_REF.finditer(low):
         if not free(m):
             continue
-        if _ONGOING_BEFORE_YEAR.search(low[max(0, m.start() - 14): m.start()]):
+        if _ONGOING_BEFORE_YEAR.search(low[max(0, m.start() - 14) : m.start()]):
             continue
         year = int(m.group(1))
         if year > today.year:

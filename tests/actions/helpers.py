@@ -1,12 +1,13 @@
 """Building rasa-sdk trackers for action tests."""
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
 
-def user_event(text: str, intent: str, confidence: float = 0.95,
-               ranking: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+def user_event(
+    text: str, intent: str, confidence: float = 0.95, ranking: List[Dict[str, Any]] | None = None
+) -> Dict[str, Any]:
     return {
         "event": "user",
         "text": text,
@@ -23,9 +24,9 @@ def make_tracker(
     text: str,
     intent: str,
     confidence: float = 0.95,
-    ranking: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
+    ranking: List[Dict[str, Any]] | None = None,
+    slots: Dict[str, Any] | None = None,
+    events: List[Dict[str, Any]] | None = None,
     sender_id: str = "test-conversation",
 ) -> Tracker:
     latest = user_event(text, intent, confidence, ranking)
@@ -45,8 +46,21 @@ def sent(dispatcher: Any) -> List[Any]:
     """(response name, variables) for each message the action sent."""
     out = []
     for m in dispatcher.messages:
-        extra = {k: v for k, v in m.items()
-                 if k not in ("text", "buttons", "elements", "custom", "template", "response",
-                              "image", "attachment") and v is not None}
+        extra = {
+            k: v
+            for k, v in m.items()
+            if k
+            not in (
+                "text",
+                "buttons",
+                "elements",
+                "custom",
+                "template",
+                "response",
+                "image",
+                "attachment",
+            )
+            and v is not None
+        }
         out.append((m.get("response"), extra))
     return out

@@ -22,10 +22,17 @@ def test_redirect_to_familieretshuset() -> None:
     route = DATA.routes["familieretshuset"]
     body = DATA.bodies["familieretshuset"]
     assert messages == [
-        ("utter_competence_redirect", {
-            "reason": route.reason, "paragraph": route.paragraph, "how": route.how,
-            "body_name": body.name, "body_web": body.web, "body_phone": body.phone,
-        }),
+        (
+            "utter_competence_redirect",
+            {
+                "reason": route.reason,
+                "paragraph": route.paragraph,
+                "how": route.how,
+                "body_name": body.name,
+                "body_web": body.web,
+                "body_phone": body.phone,
+            },
+        ),
         ("utter_competence_more_help", {}),
     ]
     assert events == [
@@ -46,15 +53,22 @@ def test_complaint_asks_about_dialogue_first() -> None:
 
 
 def test_answer_no_gives_section_14_reminder_and_next_steps() -> None:
-    tracker = make_tracker("nej", "deny", slots={
-        "route": "borgerraadgiver_klage_sagsbehandling", "clarify": "dialogue",
-        "competence_asked": ["dialogue"],
-    })
+    tracker = make_tracker(
+        "nej",
+        "deny",
+        slots={
+            "route": "borgerraadgiver_klage_sagsbehandling",
+            "clarify": "dialogue",
+            "competence_asked": ["dialogue"],
+        },
+    )
     messages, events = run(tracker)
     route = DATA.routes["borgerraadgiver_klage_sagsbehandling"]
     assert messages == [
-        ("utter_competence_within", {"reason": route.reason, "paragraph": route.paragraph,
-                                     "how": route.how}),
+        (
+            "utter_competence_within",
+            {"reason": route.reason, "paragraph": route.paragraph, "how": route.how},
+        ),
         ("utter_competence_dialogue_first", {}),
         ("utter_competence_cannot_decide", {}),
         ("utter_competence_next_steps", {}),
@@ -67,14 +81,22 @@ def test_answer_no_gives_section_14_reminder_and_next_steps() -> None:
 
 
 def test_answer_yes_to_ended_question_is_too_old() -> None:
-    tracker = make_tracker("ja", "affirm", slots={
-        "route": "borgerraadgiver_klage_adfaerd", "clarify": "ended", "competence_asked": ["ended"],
-    })
+    tracker = make_tracker(
+        "ja",
+        "affirm",
+        slots={
+            "route": "borgerraadgiver_klage_adfaerd",
+            "clarify": "ended",
+            "competence_asked": ["ended"],
+        },
+    )
     messages, events = run(tracker)
     route = DATA.routes["for_gammel_sag"]
     assert messages == [
-        ("utter_competence_too_old", {"reason": route.reason, "paragraph": route.paragraph,
-                                      "how": route.how}),
+        (
+            "utter_competence_too_old",
+            {"reason": route.reason, "paragraph": route.paragraph, "how": route.how},
+        ),
         ("utter_competence_contact", {}),
     ]
     assert SlotSet("route", "borgerraadgiver_klage_adfaerd") in events
@@ -82,13 +104,27 @@ def test_answer_yes_to_ended_question_is_too_old() -> None:
 
 def test_old_matter_from_the_text() -> None:
     messages, _ = run(make_tracker("det skete i 2019 og hun råbte ad mig", "klage_adfaerd"))
-    assert [name for name, _ in messages] == ["utter_competence_too_old", "utter_competence_contact"]
+    assert [name for name, _ in messages] == [
+        "utter_competence_too_old",
+        "utter_competence_contact",
+    ]
 
 
 def test_new_matter_while_a_question_is_pending_is_decided_afresh() -> None:
-    tracker = make_tracker("min årsopgørelse er forkert", "skat", slots={
-        "route": "borgerraadgiver_klage_sagsbehandling", "clarify": "dialogue",
-    })
+    tracker = make_tracker(
+        "min årsopgørelse er forkert",
+        "skat",
+        slots={
+            "route": "borgerraadgiver_klage_sagsbehandling",
+            "clarify": "dialogue",
+        },
+    )
     messages, events = run(tracker)
     assert messages[0][0] == "utter_competence_redirect"
     assert SlotSet("route", "skat") in events
+
+
+def test_yes_without_a_pending_question_asks_for_the_matter() -> None:
+    messages, events = run(make_tracker("ja", "affirm"))
+    assert messages == [("utter_competence_no_question", {})]
+    assert events == [SlotSet("clarify", None)]

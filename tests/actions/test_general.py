@@ -27,8 +27,9 @@ def test_first_fallback_suggests_topics() -> None:
         {"name": "chitchat", "confidence": 0.2},
         {"name": "sundhed", "confidence": 0.1},
     ]
-    tracker = make_tracker("blabla", "nlu_fallback", 0.45, ranking=ranking,
-                           events=[user_event("hej", "greet")])
+    tracker = make_tracker(
+        "blabla", "nlu_fallback", 0.45, ranking=ranking, events=[user_event("hej", "greet")]
+    )
     dispatcher = CollectingDispatcher()
     assert asyncio.run(ActionFallback().run(dispatcher, tracker, {})) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_rephrase"]
@@ -39,8 +40,9 @@ def test_first_fallback_suggests_topics() -> None:
 
 
 def test_second_fallback_in_a_row_offers_a_person() -> None:
-    tracker = make_tracker("blabla igen", "nlu_fallback", 0.4,
-                           events=[user_event("blabla", "nlu_fallback", 0.4)])
+    tracker = make_tracker(
+        "blabla igen", "nlu_fallback", 0.4, events=[user_event("blabla", "nlu_fallback", 0.4)]
+    )
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_human"]

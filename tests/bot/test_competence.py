@@ -22,10 +22,22 @@ from bot.settings import ROOT
 TODAY = date(2026, 11, 26)
 DATA_FILE = ROOT / "data" / "competence.yml"
 EVAL_ROUTES = {
-    "borgerraadgiver_klage_sagsbehandling", "borgerraadgiver_klage_adfaerd",
-    "borgerraadgiver_forstaa_afgoerelse", "borgerraadgiver_klagevejledning", "ankestyrelsen",
-    "familieretshuset", "skat", "udbetaling_danmark", "naevnenes_hus", "regionen", "ombudsmanden",
-    "domstolene", "politisk_serviceniveau", "personalesag", "for_gammel_sag", "ikke_kommunen_privat",
+    "borgerraadgiver_klage_sagsbehandling",
+    "borgerraadgiver_klage_adfaerd",
+    "borgerraadgiver_forstaa_afgoerelse",
+    "borgerraadgiver_klagevejledning",
+    "ankestyrelsen",
+    "familieretshuset",
+    "skat",
+    "udbetaling_danmark",
+    "naevnenes_hus",
+    "regionen",
+    "ombudsmanden",
+    "domstolene",
+    "politisk_serviceniveau",
+    "personalesag",
+    "for_gammel_sag",
+    "ikke_kommunen_privat",
 }
 
 
@@ -96,34 +108,53 @@ def test_statute_references(data: CompetenceData, route: str, paragraph_part: st
 
 
 def test_redirects_name_a_body_with_contact(data: CompetenceData) -> None:
-    for intent in ("uenig_afgoerelse", "familieret", "skat", "udbetaling_danmark", "byg_miljoe",
-                   "sundhed", "ombudsmand", "domstol"):
+    for intent in (
+        "uenig_afgoerelse",
+        "familieret",
+        "skat",
+        "udbetaling_danmark",
+        "byg_miljoe",
+        "sundhed",
+        "ombudsmand",
+        "domstol",
+    ):
         decision = decide(confident(intent), TODAY, data)
         assert decision.body is not None, intent
         assert decision.body.web.startswith("https://")
 
 
 def test_keywords_decide_when_nlu_is_unsure(data: CompetenceData) -> None:
-    p = parse("min boligstøtte er sat ned", ("klage_sagsbehandling", 0.35),
-              ("udbetaling_danmark", 0.30), ("skat", 0.2))
+    p = parse(
+        "min boligstøtte er sat ned",
+        ("klage_sagsbehandling", 0.35),
+        ("udbetaling_danmark", 0.30),
+        ("skat", 0.2),
+    )
     assert decide(p, TODAY, data).route == "udbetaling_danmark"
 
 
 def test_unsure_without_keywords_takes_the_best_intent_but_is_not_confident(
     data: CompetenceData,
 ) -> None:
-    decision = decide(parse("øh det er noget med kommunen", ("skat", 0.4), ("sundhed", 0.3)),
-                      TODAY, data)
+    decision = decide(
+        parse("øh det er noget med kommunen", ("skat", 0.4), ("sundhed", 0.3)), TODAY, data
+    )
     assert decision.route == "skat"
     assert not decision.confident
 
 
 def test_another_municipality_is_outside(data: CompetenceData) -> None:
-    decision = decide(confident("klage_sagsbehandling", "Aarhus Kommune svarer aldrig"), TODAY, data)
+    decision = decide(
+        confident("klage_sagsbehandling", "Aarhus Kommune svarer aldrig"), TODAY, data
+    )
     assert decision.route == "ikke_kommunen_privat"
     assert decision.reason == data.other_municipality.reason
-    assert decide(confident("klage_sagsbehandling", "Aalborg Kommune svarer aldrig"),
-                  TODAY, data).route == "borgerraadgiver_klage_sagsbehandling"
+    assert (
+        decide(
+            confident("klage_sagsbehandling", "Aalborg Kommune svarer aldrig"), TODAY, data
+        ).route
+        == "borgerraadgiver_klage_sagsbehandling"
+    )
 
 
 @pytest.mark.parametrize(
@@ -143,8 +174,9 @@ def test_one_year_rule(data: CompetenceData, text: str) -> None:
 
 
 def test_one_year_rule_applies_to_decisions_too(data: CompetenceData) -> None:
-    decision = decide(confident("uenig_afgoerelse", "afgørelse om tilbagebetaling fra 2020"),
-                      TODAY, data)
+    decision = decide(
+        confident("uenig_afgoerelse", "afgørelse om tilbagebetaling fra 2020"), TODAY, data
+    )
     assert decision.route == "for_gammel_sag"
 
 
@@ -159,16 +191,22 @@ def test_one_year_rule_does_not_apply_to_other_bodies(data: CompetenceData) -> N
 
 
 def test_mixed_matter_mentions_the_other_route(data: CompetenceData) -> None:
-    p = parse("jeg er uenig i afslaget og sagsbehandleren var meget nedladende",
-              ("uenig_afgoerelse", 0.7), ("klage_adfaerd", 0.25))
+    p = parse(
+        "jeg er uenig i afslaget og sagsbehandleren var meget nedladende",
+        ("uenig_afgoerelse", 0.7),
+        ("klage_adfaerd", 0.25),
+    )
     decision = decide(p, TODAY, data)
     assert decision.route == "ankestyrelsen"
     assert decision.also == ["borgerraadgiver_klage_adfaerd"]
 
 
 def test_close_call_between_decision_and_handling_asks(data: CompetenceData) -> None:
-    p = parse("jeg er utilfreds med min sag om hjemmehjælp",
-              ("uenig_afgoerelse", 0.42), ("klage_sagsbehandling", 0.38))
+    p = parse(
+        "jeg er utilfreds med min sag om hjemmehjælp",
+        ("uenig_afgoerelse", 0.42),
+        ("klage_sagsbehandling", 0.38),
+    )
     assert decide(p, TODAY, data).question == QUESTION_KIND
     # asked once already: no second time
     assert decide(p, TODAY, data, Context(asked=(QUESTION_KIND,))).question != QUESTION_KIND
@@ -187,46 +225,58 @@ def test_no_dialogue_question_when_they_already_tried(data: CompetenceData) -> N
 
 
 def test_asks_when_an_ended_case_has_no_date(data: CompetenceData) -> None:
-    decision = decide(confident("klage_adfaerd", "sagen er afsluttet nu men hun var uforskammet"),
-                      TODAY, data)
+    decision = decide(
+        confident("klage_adfaerd", "sagen er afsluttet nu men hun var uforskammet"), TODAY, data
+    )
     assert decision.question == QUESTION_ENDED
 
 
 def test_follow_up_dialogue_no_gives_the_section_14_reminder(data: CompetenceData) -> None:
-    decision = follow_up("borgerraadgiver_klage_sagsbehandling", data,
-                         Context(dialogue_tried=False, asked=(QUESTION_DIALOGUE,)))
+    decision = follow_up(
+        "borgerraadgiver_klage_sagsbehandling",
+        data,
+        Context(dialogue_tried=False, asked=(QUESTION_DIALOGUE,)),
+    )
     assert decision.route == "borgerraadgiver_klage_sagsbehandling"
     assert decision.dialogue_first
     assert decision.question is None
 
 
 def test_follow_up_ended_long_ago_is_too_old(data: CompetenceData) -> None:
-    decision = follow_up("borgerraadgiver_klage_adfaerd", data,
-                         Context(ended_over_a_year_ago=True, asked=(QUESTION_ENDED,)))
+    decision = follow_up(
+        "borgerraadgiver_klage_adfaerd",
+        data,
+        Context(ended_over_a_year_ago=True, asked=(QUESTION_ENDED,)),
+    )
     assert decision.route == "for_gammel_sag"
 
 
 def test_follow_up_ended_recently_then_asks_about_dialogue(data: CompetenceData) -> None:
-    decision = follow_up("borgerraadgiver_klage_adfaerd", data,
-                         Context(ended_over_a_year_ago=False, asked=(QUESTION_ENDED,)))
+    decision = follow_up(
+        "borgerraadgiver_klage_adfaerd",
+        data,
+        Context(ended_over_a_year_ago=False, asked=(QUESTION_ENDED,)),
+    )
     assert decision.route == "borgerraadgiver_klage_adfaerd"
     assert decision.question == QUESTION_DIALOGUE
 
 
 def test_on_behalf_of_someone_else(data: CompetenceData) -> None:
-    decision = decide(confident("klage_sagsbehandling", "jeg har ringet for min mor mange gange"),
-                      TODAY, data)
+    decision = decide(
+        confident("klage_sagsbehandling", "jeg har ringet for min mor mange gange"), TODAY, data
+    )
     assert decision.on_behalf
     names = [name for name, _ in plan_messages(decision, data)]
     assert "utter_competence_on_behalf" in names
 
 
 def test_plan_within_competence(data: CompetenceData) -> None:
-    decision = follow_up("borgerraadgiver_klage_sagsbehandling", data,
-                         Context(dialogue_tried=True))
+    decision = follow_up("borgerraadgiver_klage_sagsbehandling", data, Context(dialogue_tried=True))
     plan = plan_messages(decision, data)
     assert [name for name, _ in plan] == [
-        "utter_competence_within", "utter_competence_cannot_decide", "utter_competence_next_steps",
+        "utter_competence_within",
+        "utter_competence_cannot_decide",
+        "utter_competence_next_steps",
     ]
     assert plan[0][1]["paragraph"] == "vedtægtens § 7, stk. 2, nr. 1 og 3"
 
@@ -250,15 +300,25 @@ def test_plan_outside_and_too_old_and_question(data: CompetenceData) -> None:
 def test_json_output(data: CompetenceData) -> None:
     out = decide(confident("skat"), TODAY, data).as_json("min skat")
     assert out == {
-        "text": "min skat", "route": "skat", "coarse": "skat",
-        "reason": data.routes["skat"].reason, "paragraph": data.routes["skat"].paragraph,
+        "text": "min skat",
+        "route": "skat",
+        "coarse": "skat",
+        "reason": data.routes["skat"].reason,
+        "paragraph": data.routes["skat"].paragraph,
     }
 
 
 def test_from_rasa_parse() -> None:
-    p = Parse.from_rasa({"text": "hej", "intent": {"name": "skat", "confidence": 0.8},
-                         "intent_ranking": [{"name": "skat", "confidence": 0.8},
-                                            {"name": "sundhed", "confidence": 0.1}]})
+    p = Parse.from_rasa(
+        {
+            "text": "hej",
+            "intent": {"name": "skat", "confidence": 0.8},
+            "intent_ranking": [
+                {"name": "skat", "confidence": 0.8},
+                {"name": "sundhed", "confidence": 0.1},
+            ],
+        }
+    )
     assert p.ranking == (("skat", 0.8), ("sundhed", 0.1))
 
 

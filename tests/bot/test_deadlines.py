@@ -193,6 +193,11 @@ def test_without_a_known_date_there_is_no_last_day() -> None:
     assert _found("Klagen skal være modtaget inden 4 uger.") == [("inden 4 uger", 28, None)]
 
 
+def test_labelled_deadlines() -> None:
+    assert _found("Klagefrist: 4 uger. Svarfrist 14 dage.") == [
+        ("4 uger", 28, None), ("14 dage", 14, None)]
+
+
 def test_number_words_and_genitive_forms() -> None:
     text = "Der er en frist på fjorten dage. Svar inden for to uger. Du har en 14 dages frist."
     assert _found(text) == [

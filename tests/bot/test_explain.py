@@ -335,6 +335,20 @@ def test_every_planned_reply_exists_with_its_variables(
         "utter_explain_deadline_unknown", "utter_explain_law_general"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [LETTER, PARTSHOERING, PLAN, NO_APPEAL, "Hvad betyder skøn?", "Hvad betyder flodhest?",
+     "Jeg forstår ikke mit brev", "/forstaa_afgoerelse", "a" * 20_001],
+)
+def test_every_answer_says_we_do_not_judge_the_decision(
+    text: str, nlp: Any, glossary: Glossary, lawbook: LawBook, responses: Dict[str, Any]
+) -> None:
+    rendered = " ".join(explain_module.render_reply(r, responses)
+                        for r in run(text, nlp, glossary, lawbook))
+    assert "tager ikke stilling til, om afgørelsen er rigtig eller forkert" in rendered or (
+        "tager stilling til, om afgørelsen er rigtig eller forkert" in rendered)
+
+
 def test_next_steps_buttons(responses: Dict[str, Any]) -> None:
     buttons = responses["utter_explain_next_steps"][0]["buttons"]
     assert [b["payload"] for b in buttons] == ["/book_meeting", "/klagevejledning",

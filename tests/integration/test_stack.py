@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 import uuid
 
 import httpx
 import pytest
 
+from bot.privacy import contains_cpr
 from tests.integration.conftest import Stack
 
 pytestmark = pytest.mark.stack
-
-from bot.privacy import contains_cpr
 
 SENT_CPRS = ("010190", "0101901234", "0202021234", "3112999999", "1212121212")
 
@@ -24,8 +24,9 @@ def new_sender() -> str:
 
 
 def chat(stack: Stack, sender: str, message: str) -> list[dict]:
-    resp = httpx.post(f"{stack.web}/api/chat", json={"sender": sender, "message": message},
-                      timeout=60)
+    resp = httpx.post(
+        f"{stack.web}/api/chat", json={"sender": sender, "message": message}, timeout=60
+    )
     assert resp.status_code == 200, resp.text
     return resp.json()["messages"]
 
@@ -90,15 +91,22 @@ def test_cpr_number_is_masked_before_storage_and_the_citizen_is_warned_once(stac
         "Hej, mit cpr er [CPR] og jeg har et spørgsmål",
         "og min søns er [CPR]",
     ]
-    warnings = [e for e in events if e["event"] == "bot"
-                and (e.get("metadata") or {}).get("utter_action") == "utter_cpr_warning"]
+    warnings = [
+        e
+        for e in events
+        if e["event"] == "bot"
+        and (e.get("metadata") or {}).get("utter_action") == "utter_cpr_warning"
+    ]
     assert len(warnings) == 1
 
 
 def test_rest_channel_is_covered_too(stack: Stack) -> None:
     sender = new_sender()
-    resp = httpx.post(f"{stack.rasa}/webhooks/rest/webhook",
-                      json={"sender": sender, "message": "cpr 311299 9999 tak"}, timeout=60)
+    resp = httpx.post(
+        f"{stack.rasa}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "cpr 311299 9999 tak"},
+        timeout=60,
+    )
     assert resp.status_code == 200
     assert "CPR-nummer" in resp.json()[0]["text"]
     user = [e for e in stored_events(stack, sender) if e["event"] == "user"]
@@ -147,3 +155,32 @@ def test_bad_input_gets_danish_messages_and_the_server_survives(stack: Stack) ->
     weird = chat(stack, sender, "<script>alert(1)</script> 😀 \x00\x07")
     assert weird  # the bot answered something
     assert httpx.get(f"{stack.web}/health", timeout=10).status_code == 200
+
+
+def test_socketio_channel_is_covered_too(stack: Stack) -> None:
+    import threading
+
+    import socketio
+
+    sender = new_sender()
+    replies: list[dict] = []
+    got = threading.Event()
+    client = socketio.Client(reconnection=False)
+
+    @client.on("bot_uttered")
+    def _on_bot(data: dict) -> None:
+        replies.append(data)
+        got.set()
+
+    client.connect(stack.rasa, transports=["polling"], socketio_path="socket.io", wait_timeout=20)
+    try:
+        client.emit("session_request", {"session_id": sender})
+        time.sleep(1)
+        client.emit("user_uttered", {"message": "hej mit cpr er 050505-5555", "session_id": sender})
+        assert got.wait(60), "no reply over socket.io"
+        time.sleep(2)
+    finally:
+        client.disconnect()
+    assert any("CPR-nummer" in (r.get("text") or "") for r in replies)
+    user = [e["text"] for e in stored_events(stack, sender) if e["event"] == "user"]
+    assert user == ["hej mit cpr er [CPR]"]
