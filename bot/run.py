@@ -150,9 +150,12 @@ def wait_healthy(url: str, supervisor: Supervisor, timeout: float = 300.0) -> bo
 def prepare(settings: Settings) -> None:
     """Everything before the processes start: model, database, data."""
     from bot.booking import ensure_seeded
+    from bot.datafiles import check_all
     from bot.db import create_schema, make_engine, make_session_factory, session_scope
 
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    print("Tjekker datafilerne i data/ ...", flush=True)
+    check_all(settings.data_dir)
     print("Tjekker modellen (træner kun, hvis data, domæne eller config er ændret) ...", flush=True)
     train(settings.models_dir)
     engine = make_engine(settings.app_database_url)

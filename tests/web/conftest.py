@@ -12,11 +12,11 @@ from typing import Any, Callable, Iterator, List
 
 import pytest
 import uvicorn
-from fakes import ALLOWED_ORIGIN, MAX_CHARS, TOKEN, FakeRasa
 
 from bot.settings import Settings
 from bot.web.app import create_app
 from bot.web.rasa_client import RasaClient
+from tests.web.fakes import ALLOWED_ORIGIN, MAX_CHARS, TOKEN, FakeRasa
 
 
 def free_port() -> int:

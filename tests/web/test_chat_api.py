@@ -7,7 +7,16 @@ from typing import Callable
 
 import httpx
 import pytest
-from fakes import ALLOWED_ORIGIN, BUTTONS, GREETING, HELLO_AGAIN, MAX_CHARS, MODEL_NAME, FakeRasa
+
+from tests.web.fakes import (
+    ALLOWED_ORIGIN,
+    BUTTONS,
+    GREETING,
+    HELLO_AGAIN,
+    MAX_CHARS,
+    MODEL_NAME,
+    FakeRasa,
+)
 
 SENDER = "3f2b8c1e-7d4a-4b9e-9c1a-0e5f6a7b8c9d"
 PHONE = "99 31 16 18"

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, List
 
 import pytest
-from fakes import GREETING, HELLO_AGAIN, KONTAKT, MAX_CHARS, FakeRasa, host_page_app
+
+from tests.web.fakes import GREETING, HELLO_AGAIN, KONTAKT, MAX_CHARS, FakeRasa, host_page_app
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,50 @@
+"""Check every office-editable data file at startup.
+
+`borger run` (and the tests) call ``check_all``: a mistake in a data file stops
+the start with a Danish message that names the file, instead of surfacing as
+a broken answer in a conversation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple
+
+from bot.booking import load_booking_file
+from bot.competence import load_competence
+from bot.contact import load_contact
+from bot.fallback import load_fallback
+from bot.fuldmagt import load_texts as load_fuldmagt_texts
+from bot.glossary import load_glossary
+from bot.laws import load_lawbook
+
+
+class DataFileError(Exception):
+    """One or more data files are invalid; the message lists them in Danish."""
+
+
+def loaders(data_dir: Path) -> Dict[str, Callable[[], Any]]:
+    contact = data_dir / "contact.yml"
+    return {
+        "contact.yml": lambda: load_contact(contact),
+        "competence.yml": lambda: load_competence(data_dir / "competence.yml"),
+        "fallback.yml": lambda: load_fallback(data_dir / "fallback.yml"),
+        "glossary.yml": lambda: load_glossary(data_dir / "glossary.yml"),
+        "laws.yml": lambda: load_lawbook(data_dir / "laws.yml"),
+        "fuldmagt.yml": lambda: load_fuldmagt_texts(data_dir / "fuldmagt.yml"),
+        "booking.yml": lambda: load_booking_file(data_dir / "booking.yml", contact),
+    }
+
+
+def check_all(data_dir: Path) -> List[str]:
+    """Load every data file; return their names, or raise ``DataFileError``."""
+    problems: List[Tuple[str, str]] = []
+    for name, load in loaders(data_dir).items():
+        try:
+            load()
+        except Exception as exc:  # noqa: BLE001 - every kind of mistake is reported
+            problems.append((name, str(exc)))
+    if problems:
+        lines = [f"- data/{name}: {message}" for name, message in problems]
+        raise DataFileError("Der er fejl i disse datafiler:\n" + "\n".join(lines))
+    return list(loaders(data_dir))

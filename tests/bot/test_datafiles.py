@@ -1,0 +1,37 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.datafiles import DataFileError, check_all
+from bot.settings import ROOT
+
+
+def test_every_data_file_in_the_repository_is_valid() -> None:
+    assert set(check_all(ROOT / "data")) == {
+        "contact.yml",
+        "competence.yml",
+        "fallback.yml",
+        "glossary.yml",
+        "laws.yml",
+        "fuldmagt.yml",
+        "booking.yml",
+    }
+
+
+def test_a_broken_file_is_named_in_danish(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "contact.yml").write_text("navn: bare et navn\n", encoding="utf-8")
+    broken = (
+        (data / "competence.yml")
+        .read_text(encoding="utf-8")
+        .replace("    body: skat\n", "    body: findes_ikke\n")
+    )
+    (data / "competence.yml").write_text(broken, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        check_all(data)
+    message = str(err.value)
+    assert message.startswith("Der er fejl i disse datafiler:")
+    assert "data/contact.yml" in message and "data/competence.yml" in message
+    assert "data/glossary.yml" not in message

@@ -1,0 +1,61 @@
+"""The citizen page in headless Chromium against the real, running stack."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.integration.conftest import Stack
+
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI")
+        pytest.skip(f"{CHROMIUM} not installed")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(locale="da-DK")
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+def test_greeting_answer_and_quick_reply_with_the_real_bot(page, stack: Stack) -> None:  # type: ignore[no-untyped-def]
+    page.goto(stack.web + "/")
+    log = page.get_by_role("log")
+    expect(log).to_contain_text("Borgerrådgivningen i Aalborg Kommune")
+
+    box = page.get_by_label("Skriv din besked")
+    box.fill("Hvad kan borgerrådgiveren hjælpe med?")
+    box.press("Enter")
+    expect(log).to_contain_text("hjælpe dig med at forstå afgørelser")
+
+    page.get_by_role("button", name="Hvad kan I ikke hjælpe med?").last.click()
+    expect(log).to_contain_text("Borgerrådgiveren kan ikke")
+
+    box.fill("Min boligstøtte er blevet sat ned, og jeg forstår ikke hvorfor")
+    box.press("Enter")
+    expect(log).to_contain_text("Udbetaling Danmark")
