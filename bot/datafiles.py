@@ -17,6 +17,7 @@ from bot.fallback import load_fallback
 from bot.fuldmagt import load_texts as load_fuldmagt_texts
 from bot.glossary import load_glossary
 from bot.laws import load_lawbook
+from bot.web.texts import load_web_texts
 
 
 class DataFileError(Exception):
@@ -33,6 +34,7 @@ def loaders(data_dir: Path) -> Dict[str, Callable[[], Any]]:
         "laws.yml": lambda: load_lawbook(data_dir / "laws.yml"),
         "fuldmagt.yml": lambda: load_fuldmagt_texts(data_dir / "fuldmagt.yml"),
         "booking.yml": lambda: load_booking_file(data_dir / "booking.yml", contact),
+        "web.yml": lambda: load_web_texts(data_dir / "web.yml"),
     }
 
 

@@ -10,8 +10,9 @@ from fastapi import Request
 from bot.contact import Contact
 from bot.settings import Settings
 from bot.web.rasa_client import RasaClient
+from bot.web.texts import WebTexts
 
-__all__ = ["get_contact", "get_rasa", "get_web_settings"]
+__all__ = ["get_contact", "get_rasa", "get_texts", "get_web_settings"]
 
 
 # Dependency providers: create_app() puts the objects on app.state, routes receive them
@@ -29,3 +30,8 @@ def get_rasa(request: Request) -> RasaClient:
 def get_contact(request: Request) -> Contact:
     contact: Contact = request.app.state.contact
     return contact
+
+
+def get_texts(request: Request) -> WebTexts:
+    texts: WebTexts = request.app.state.texts
+    return texts

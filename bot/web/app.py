@@ -24,6 +24,7 @@ from bot.contact import load_contact
 from bot.settings import Settings, get_settings
 from bot.web import chat, contact, health
 from bot.web.rasa_client import RasaClient
+from bot.web.texts import load_web_texts
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     owns_client = rasa is None
     client = rasa or RasaClient.from_settings(settings)
     contact_data = load_contact(settings.data_dir / "contact.yml")
+    texts = load_web_texts(settings.data_dir / "web.yml")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -176,10 +178,11 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.rasa = client
     app.state.contact = contact_data
+    app.state.texts = texts
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return chat.error(400, "invalid", chat.INVALID)
+        return chat.error(400, "invalid", texts.ugyldig)
 
     app.include_router(chat.router)
     app.include_router(contact.router)
@@ -195,7 +198,9 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimit,
         limit=max_body_bytes(settings.max_message_chars),
-        too_large=lambda: chat.too_long(settings.max_message_chars, contact_data.hovedtelefon),
+        too_large=lambda: chat.too_long(
+            texts, settings.max_message_chars, contact_data.hovedtelefon
+        ),
     )
     app.add_middleware(ApiCORS, origins=allowed_origins(settings))
     app.add_middleware(SecurityHeaders)

@@ -14,30 +14,15 @@ from pydantic import BaseModel, Field
 
 from bot.contact import Contact
 from bot.settings import Settings
-from bot.web import get_contact, get_rasa, get_web_settings
+from bot.web import get_contact, get_rasa, get_texts, get_web_settings
 from bot.web.rasa_client import RasaClient, RasaUnavailable
+from bot.web.texts import WebTexts
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
 SENDER_PATTERN = r"^[A-Za-z0-9_-]{16,64}\Z"  # \Z: "$" would accept a trailing newline
-
-# Danish texts shown to the citizen by the page (the API returns them in "message").
-EMPTY = "Din besked er tom. Skriv dit spørgsmål, og tryk på Send."
-TOO_LONG = (
-    "Din besked er for lang. Den må højst være på {limit} tegn. "
-    "Del den gerne op i flere kortere beskeder. Har du meget at fortælle, kan du også ringe "
-    "til Borgerrådgivningen på {telefon} og aftale et møde."
-)
-INVALID = (
-    "Beskeden kunne ikke sendes, fordi samtalen ikke kunne genkendes. "
-    'Tryk på "Start forfra", og prøv igen.'
-)
-UNAVAILABLE = (
-    "Assistenten kan ikke svare lige nu. Prøv igen om lidt, "
-    "eller ring til Borgerrådgivningen på {telefon}."
-)
 
 _NEWLINES = re.compile(r"\r\n?")
 
@@ -92,8 +77,10 @@ def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": code, "message": message})
 
 
-def too_long(limit: int, telefon: str) -> JSONResponse:
-    return error(413, "too_long", TOO_LONG.format(limit=danish_number(limit), telefon=telefon))
+def too_long(texts: WebTexts, limit: int, telefon: str) -> JSONResponse:
+    return error(
+        413, "too_long", texts.for_lang.format(graense=danish_number(limit), telefon=telefon)
+    )
 
 
 @router.post(
@@ -107,24 +94,29 @@ async def chat(
     settings: Settings = Depends(get_web_settings),
     rasa: RasaClient = Depends(get_rasa),
     contact: Contact = Depends(get_contact),
+    texts: WebTexts = Depends(get_texts),
 ) -> Any:
     request_id = getattr(request.state, "request_id", "-")
     message = clean_message(body.message)
     started = time.monotonic()
     if not message.strip():
         log.info("chat request_id=%s chars=0 status=400 reason=empty", request_id)
-        return error(400, "empty", EMPTY)
+        return error(400, "empty", texts.tom)
     if len(message) > settings.max_message_chars:
         log.info("chat request_id=%s chars=%d status=413", request_id, len(message))
-        return too_long(settings.max_message_chars, contact.hovedtelefon)
+        return too_long(texts, settings.max_message_chars, contact.hovedtelefon)
     try:
         replies = await rasa.send_message(body.sender, message)
     except RasaUnavailable as exc:
         log.warning(
             "chat request_id=%s chars=%d status=503 reason=%s", request_id, len(message), exc
         )
-        return error(503, "unavailable", UNAVAILABLE.format(telefon=contact.hovedtelefon))
+        return error(503, "unavailable", texts.utilgaengelig.format(telefon=contact.hovedtelefon))
     messages = [m for m in (to_message(r) for r in replies) if m is not None]
+    if not messages:
+        # Rasa answered nothing, e.g. because the action server is down.
+        log.warning("chat request_id=%s status=200 replies=0", request_id)
+        messages = [ChatMessage(text=texts.intet_svar.format(telefon=contact.hovedtelefon))]
     log.info(
         "chat request_id=%s chars=%d status=200 replies=%d ms=%d",
         request_id,

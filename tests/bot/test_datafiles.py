@@ -16,6 +16,7 @@ def test_every_data_file_in_the_repository_is_valid() -> None:
         "laws.yml",
         "fuldmagt.yml",
         "booking.yml",
+        "web.yml",
     }
 
 

@@ -55,6 +55,16 @@ def test_image_and_custom_pass_through(web_url: str, fake_rasa: FakeRasa) -> Non
     ]
 
 
+def test_no_reply_from_rasa_gives_a_danish_message_with_the_phone(
+    web_url: str, fake_rasa: FakeRasa
+) -> None:
+    r = chat(web_url, "/tavs")
+    assert r.status_code == 200
+    [message] = r.json()["messages"]
+    assert message["text"].startswith("Jeg kan desværre ikke svare på det lige nu.")
+    assert "99 31 16 18" in message["text"]
+
+
 @pytest.mark.parametrize("message", ["", "   ", " \n\t ", "\x00\x07"])
 def test_empty_message_is_400_in_danish(web_url: str, fake_rasa: FakeRasa, message: str) -> None:
     r = chat(web_url, message)
