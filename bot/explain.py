@@ -101,10 +101,30 @@ def looks_like_question(text: str) -> bool:
     return stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
 
 
+# Who is speaking: citizens write "jeg/min/mig"; letters address "du/dig/din" and
+# speak as "vi" or as the authority.
+_CITIZEN_VOICE = re.compile(r"\b(?:jeg|mig|min|mit|mine|vores|vi\s+har\s+fået)\b", re.IGNORECASE)
+_AUTHORITY_VOICE = re.compile(
+    r"\b(?:du|dig|din|dit|dine|vi|os|kommunens?|ankestyrelsens?|\w*nævnets?|borgerrådgiverens?"
+    r"|visitator|forvaltningens?|byrådets?)\b",
+    re.IGNORECASE,
+)
+
+
+def _authority_voice(text: str) -> bool:
+    return (
+        len(text) >= 100
+        and not _CITIZEN_VOICE.search(text)
+        and len(_AUTHORITY_VOICE.findall(text)) >= 2
+    )
+
+
 def looks_like_letter(text: str) -> bool:
     """True when ``text`` reads like (part of) a letter rather than a question."""
     stripped = text.strip()
     score = 2 if len(stripped) >= 400 else 1 if len(stripped) >= 150 else 0
+    if _authority_voice(stripped):
+        score += 2
     for pattern, weight in _LETTER_MARKERS:
         if pattern.search(stripped):
             score += weight

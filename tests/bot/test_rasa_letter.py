@@ -30,3 +30,21 @@ def test_a_pasted_letter_becomes_indsat_brev_and_keeps_the_ranking() -> None:
 def test_a_question_is_left_to_the_classifier() -> None:
     [m] = LetterDetector().process([message("kan jeg klage videre til ombudsmanden?")])
     assert m.get("intent")["name"] == "ombudsmand"
+
+
+def test_a_short_fragment_in_the_authoritys_voice_is_a_letter() -> None:
+    fragment = (
+        "Vi har revurderet din hjemmehjælp. Fremover får du hjælp til rengøring hver tredje uge "
+        "i stedet for hver anden uge, fordi kommunen har ændret kvalitetsstandarden."
+    )
+    [m] = LetterDetector().process([message(fragment)])
+    assert m.get("intent")["name"] == "indsat_brev"
+
+
+def test_a_citizen_telling_about_the_same_is_not_a_letter() -> None:
+    text = (
+        "Kommunen har revurderet min hjemmehjælp, og nu får jeg kun rengøring hver tredje uge. "
+        "Det synes jeg er forkert, for jeg kan ikke selv gøre rent."
+    )
+    [m] = LetterDetector().process([message(text)])
+    assert m.get("intent")["name"] == "ombudsmand"
