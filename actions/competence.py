@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
@@ -13,7 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.competence import (
     QUESTION_DIALOGUE,
     QUESTION_ENDED,
+    CompetenceData,
     Context,
+    Decision,
     Parse,
     cached_competence,
     decide,
@@ -58,13 +60,22 @@ class ActionCompetence(Action):
         else:
             decision = decide(Parse.from_rasa(latest), today, data, Context(asked=asked))
 
-        for response, variables in plan_messages(decision, data):
-            dispatcher.utter_message(response=response, **variables)
+        return respond(decision, data, dispatcher, asked)
 
-        if decision.question:
-            asked = (*asked, decision.question)
-        return [
-            SlotSet("route", decision.original_route or decision.route),
-            SlotSet("clarify", decision.question),
-            SlotSet("competence_asked", list(asked)),
-        ]
+
+def respond(
+    decision: Decision,
+    data: CompetenceData,
+    dispatcher: CollectingDispatcher,
+    asked: Tuple[str, ...],
+) -> List[Dict[str, Any]]:
+    """Send the responses for a decision; the slots that remember it."""
+    for response, variables in plan_messages(decision, data):
+        dispatcher.utter_message(response=response, **variables)
+    if decision.question:
+        asked = (*asked, decision.question)
+    return [
+        SlotSet("route", decision.original_route or decision.route),
+        SlotSet("clarify", decision.question),
+        SlotSet("competence_asked", list(asked)),
+    ]

@@ -53,8 +53,13 @@ class ActionExplain(Action):
         intent = (message.get("intent") or {}).get("name")
         nlp, glossary, lawbook, max_chars = self._resources()
         replies = replies_for_message(
-            text, nlp, glossary, lawbook,
-            today=self._today or copenhagen_today(), intent=intent, max_chars=max_chars,
+            text,
+            nlp,
+            glossary,
+            lawbook,
+            today=self._today or copenhagen_today(),
+            intent=intent,
+            max_chars=max_chars,
         )
         logger.debug("action_explain: %d replies", len(replies))
         for response, values in replies:

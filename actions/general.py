@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.competence import respond
+from bot.competence import Context, Parse, cached_competence, decide, likely_route
 from bot.contact import cached_contact
 from bot.fallback import cached_fallback, second_in_a_row, suggestions
 from bot.settings import get_settings
@@ -50,7 +54,16 @@ class ActionFallback(Action):
         if second_in_a_row(user_intents[:-1]):
             dispatcher.utter_message(response="utter_fallback_human")
             return []
-        data = cached_fallback(get_settings().data_dir / "fallback.yml")
+        settings = get_settings()
+        competence = cached_competence(settings.data_dir / "competence.yml")
+        parse = Parse.from_rasa(tracker.latest_message or {})
+        if likely_route(parse, competence):
+            # Unsure, but the words of the message point to a matter we can route.
+            today = datetime.now(ZoneInfo(settings.timezone)).date()
+            asked = tuple(tracker.get_slot("competence_asked") or ())
+            decision = decide(parse, today, competence, Context(asked=asked))
+            return respond(decision, competence, dispatcher, asked)
+        data = cached_fallback(settings.data_dir / "fallback.yml")
         ranking = [
             (r.get("name"), float(r.get("confidence") or 0.0))
             for r in (tracker.latest_message or {}).get("intent_ranking", [])

@@ -49,6 +49,8 @@ DECISION_ROUTE = "ankestyrelsen"
 
 CONFIDENT = 0.6
 MENTION_MIN = 0.2
+# A keyword mention also needs the NLU to see the route as at least this likely.
+KEYWORD_MENTION_MIN = 0.05
 CLOSE_CALL = 0.2
 
 QUESTION_KIND = "kind"  # the decision itself, or how you were treated?
@@ -308,15 +310,21 @@ def decide(
     )
     too_old = age_rule and (old_period is not None or context.ended_over_a_year_ago is True)
 
+    # Other likely intents are mentioned only when the NLU is sure of the main one;
+    # another route with keyword evidence when the NLU finds it plausible too.
     also = [
         label
         for label, conf in candidates[1:4]
-        if conf >= MENTION_MIN and data.routes[label].coarse != data.routes[main].coarse
+        if candidates[0][1] >= CONFIDENT
+        and conf >= MENTION_MIN
+        and data.routes[label].coarse != data.routes[main].coarse
     ]
+    in_ranking = {label for label, conf in candidates if conf >= KEYWORD_MENTION_MIN}
     for label in hits:
         if (
             label != main
             and label not in also
+            and label in in_ranking
             and data.routes[label].coarse != data.routes[main].coarse
         ):
             also.append(label)
@@ -420,3 +428,13 @@ def plan_messages(decision: Decision, data: CompetenceData) -> List[Tuple[str, D
             + [("utter_competence_more_help", {})]
         )
     return [("utter_competence_outside", main)] + also + [("utter_competence_more_help", {})]
+
+
+def likely_route(parse: Parse, data: CompetenceData, top: int = 3) -> str | None:
+    """For a message the NLU was unsure of: a route when one of its likely routing
+    intents is backed by the keywords of data/competence.yml, else None."""
+    hits = keyword_hits(parse.text, data)
+    for label, _conf in _candidates(parse, data)[:top]:
+        if hits.get(label):
+            return label
+    return None

@@ -58,16 +58,27 @@ def test_what_does_partshoering_mean(action: ActionExplain) -> None:
     assert events == []
     term = action._glossary.terms["partshøring"]  # type: ignore[union-attr]
     assert dispatcher.messages[0] == {
-        "text": None, "buttons": [], "elements": [], "custom": {},
-        "template": "utter_explain_term", "response": "utter_explain_term",
-        "image": None, "attachment": None,
-        "term": "partshøring", "explanation": term.explanation, "for_dig": term.for_dig,
+        "text": None,
+        "buttons": [],
+        "elements": [],
+        "custom": {},
+        "template": "utter_explain_term",
+        "response": "utter_explain_term",
+        "image": None,
+        "attachment": None,
+        "term": "partshøring",
+        "explanation": term.explanation,
+        "for_dig": term.for_dig,
     }
     assert sent(dispatcher) == [
-        ("utter_explain_term", {"term": "partshøring", "explanation": term.explanation,
-                                "for_dig": term.for_dig}),
-        ("utter_explain_term_hjemmel", {"term": "partshøring",
-                                        "hjemmel": "forvaltningsloven § 19"}),
+        (
+            "utter_explain_term",
+            {"term": "partshøring", "explanation": term.explanation, "for_dig": term.for_dig},
+        ),
+        (
+            "utter_explain_term_hjemmel",
+            {"term": "partshøring", "hjemmel": "forvaltningsloven § 19"},
+        ),
         ("utter_explain_not_judging", {}),
         ("utter_explain_next_steps", {}),
     ]
@@ -88,11 +99,16 @@ def test_pasted_letter(action: ActionExplain) -> None:
         "utter_explain_not_judging",
         "utter_explain_next_steps",
     ]
-    assert replies[2][1] == {"frist": "inden 4 uger", "dato": "10. december 2026",
-                             "ugedag": "torsdag", "brevdato": "12. november 2026"}
+    assert replies[2][1] == {
+        "frist": "inden 4 uger",
+        "dato": "10. december 2026",
+        "ugedag": "torsdag",
+        "brevdato": "12. november 2026",
+    }
     assert replies[4][1]["tekst"] == "servicelovens § 83"
     assert replies[4][1]["om_paragraffen"] == (
-        "personlig hjælp og pleje, praktisk hjælp i hjemmet og madservice")
+        "personlig hjælp og pleje, praktisk hjælp i hjemmet og madservice"
+    )
     assert replies[6][1] == {"klageinstans": "Ankestyrelsen"}
     terms = replies[1][1]["terms"]
     assert terms.splitlines()[0].startswith("- afgørelse: ")

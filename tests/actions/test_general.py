@@ -46,3 +46,21 @@ def test_second_fallback_in_a_row_offers_a_person() -> None:
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_human"]
+
+
+def test_unsure_but_the_words_point_to_a_matter_runs_the_competence_check() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "sundhed", "confidence": 0.32},
+        {"name": "skat", "confidence": 0.21},
+    ]
+    tracker = make_tracker(
+        "ventetiden til psykiatrien er lang", "nlu_fallback", 0.45, ranking=ranking
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_competence_redirect",
+        "utter_competence_more_help",
+    ]
+    assert SlotSet("route", "regionen") in events

@@ -14,6 +14,7 @@ from bot.competence import (
     Parse,
     decide,
     follow_up,
+    likely_route,
     load_competence,
     plan_messages,
 )
@@ -340,3 +341,15 @@ def test_old_matter_with_no_appeal_body_is_too_old_even_if_it_sounds_like_the_om
     assert decide(confident("ombudsmand", text), TODAY, data).route == "for_gammel_sag"
     text = "Ankestyrelsen afgjorde min sag i 2021, kan jeg klage videre?"
     assert decide(confident("ombudsmand", text), TODAY, data).route == "ombudsmanden"
+
+
+def test_likely_route_when_the_nlu_is_unsure(data: CompetenceData) -> None:
+    unsure = parse(
+        "jeg har ventet 4 måneder på svar",
+        ("nlu_fallback", 0.45),
+        ("klage_sagsbehandling", 0.24),
+        ("sundhed", 0.2),
+    )
+    assert likely_route(unsure, data) == "borgerraadgiver_klage_sagsbehandling"
+    nothing = parse("blå bananer", ("nlu_fallback", 0.45), ("skat", 0.3), ("sundhed", 0.2))
+    assert likely_route(nothing, data) is None

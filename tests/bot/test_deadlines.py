@@ -22,6 +22,7 @@ LETTER = date(2026, 11, 12)  # a Thursday
 
 # --- counting -------------------------------------------------------------------------------
 
+
 def test_days_are_counted_from_the_day_after() -> None:
     # Received Monday 2 March 2026: day 1 is 3 March, day 14 is Monday 16 March.
     assert deadline_end(date(2026, 3, 2), 14, "dage") == date(2026, 3, 16)
@@ -81,15 +82,15 @@ def test_grundlovsdag_and_new_years_eve_are_closed() -> None:
 @pytest.mark.parametrize(
     ("day", "closed"),
     [
-        (date(2026, 12, 24), True),   # juleaftensdag
-        (date(2026, 12, 31), True),   # nytårsaftensdag
-        (date(2026, 6, 5), True),     # grundlovsdag
-        (date(2026, 5, 14), True),    # Kristi himmelfartsdag
-        (date(2026, 5, 25), True),    # 2. pinsedag
-        (date(2026, 5, 1), False),    # 1. maj is not a public holiday
-        (date(2024, 4, 26), False),   # store bededag was abolished from 2024
+        (date(2026, 12, 24), True),  # juleaftensdag
+        (date(2026, 12, 31), True),  # nytårsaftensdag
+        (date(2026, 6, 5), True),  # grundlovsdag
+        (date(2026, 5, 14), True),  # Kristi himmelfartsdag
+        (date(2026, 5, 25), True),  # 2. pinsedag
+        (date(2026, 5, 1), False),  # 1. maj is not a public holiday
+        (date(2024, 4, 26), False),  # store bededag was abolished from 2024
         (date(2026, 11, 26), False),  # an ordinary Thursday
-        (date(2026, 11, 28), True),   # Saturday
+        (date(2026, 11, 28), True),  # Saturday
     ],
 )
 def test_closed_days(day: date, closed: bool) -> None:
@@ -119,10 +120,20 @@ def test_danish_formatting() -> None:
 
 # --- dates ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text",
-    ["3. december 2026", "3. dec. 2026", "3.12.2026", "03-12-2026", "3/12-2026", "3/12 2026",
-     "2026-12-03", "03.12.26", "den 3. december"],
+    [
+        "3. december 2026",
+        "3. dec. 2026",
+        "3.12.2026",
+        "03-12-2026",
+        "3/12-2026",
+        "3/12 2026",
+        "2026-12-03",
+        "03.12.26",
+        "den 3. december",
+    ],
 )
 def test_date_formats(text: str) -> None:
     assert parse_date(text, reference=TODAY) == date(2026, 12, 3)
@@ -158,6 +169,7 @@ def test_receipt_date() -> None:
 
 # --- deadlines in text ----------------------------------------------------------------------
 
+
 def _found(text: str, **kwargs: object) -> list:
     return [(d.text, d.days, d.date) for d in find_deadlines(text, today=TODAY, **kwargs)]
 
@@ -171,17 +183,20 @@ def test_receipt_date_wins_over_letter_date() -> None:
     text = "Klagefristen er 4 uger fra den dag, du har modtaget afgørelsen."
     found = find_deadlines(text, letter_date=LETTER, receipt_date=date(2026, 11, 14), today=TODAY)
     assert [(d.text, d.days, d.date, d.base) for d in found] == [
-        ("4 uger", 28, date(2026, 12, 14), "modtagelse")]
+        ("4 uger", 28, date(2026, 12, 14), "modtagelse")
+    ]
 
 
 def test_fourteen_days_to_answer() -> None:
     assert _found("Du har 14 dage til at komme med bemærkninger.", letter_date=LETTER) == [
-        ("14 dage", 14, date(2026, 11, 26))]
+        ("14 dage", 14, date(2026, 11, 26))
+    ]
 
 
 def test_fixed_date_is_reported_as_written() -> None:
     assert _found("Vi skal have dit svar senest den 3. december.", letter_date=LETTER) == [
-        ("senest den 3. december", None, date(2026, 12, 3))]
+        ("senest den 3. december", None, date(2026, 12, 3))
+    ]
 
 
 def test_six_months_for_a_lawsuit() -> None:
@@ -195,14 +210,18 @@ def test_without_a_known_date_there_is_no_last_day() -> None:
 
 def test_labelled_deadlines() -> None:
     assert _found("Klagefrist: 4 uger. Svarfrist 14 dage.") == [
-        ("4 uger", 28, None), ("14 dage", 14, None)]
+        ("4 uger", 28, None),
+        ("14 dage", 14, None),
+    ]
 
 
 def test_number_words_and_genitive_forms() -> None:
     text = "Der er en frist på fjorten dage. Svar inden for to uger. Du har en 14 dages frist."
     assert _found(text) == [
-        ("fjorten dage", 14, None), ("inden for to uger", 14, None),
-        ("14 dages frist", 14, None)]
+        ("fjorten dage", 14, None),
+        ("inden for to uger", 14, None),
+        ("14 dages frist", 14, None),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -230,24 +249,30 @@ def test_numeric_and_weekday_fixed_dates() -> None:
 
 
 def test_authority_deadline_has_no_date() -> None:
-    text = ("Klagen skal være modtaget inden 4 uger efter, at du har modtaget afgørelsen. "
-            "Vi genvurderer afgørelsen inden 4 uger.")
+    text = (
+        "Klagen skal være modtaget inden 4 uger efter, at du har modtaget afgørelsen. "
+        "Vi genvurderer afgørelsen inden 4 uger."
+    )
     found = find_deadlines(text, letter_date=LETTER, today=TODAY)
     assert [(d.text, d.date, d.authority) for d in found] == [
-        ("inden 4 uger", date(2026, 12, 10), False), ("inden 4 uger", None, True)]
+        ("inden 4 uger", date(2026, 12, 10), False),
+        ("inden 4 uger", None, True),
+    ]
 
 
 def test_answer_time_counted_from_the_request_is_unknown() -> None:
     text = "Kommunen svarer inden 7 arbejdsdage efter modtagelsen af din anmodning."
     found = find_deadlines(text, letter_date=LETTER, today=TODAY)
     assert [(d.text, d.days, d.date, d.authority) for d in found] == [
-        ("inden 7 arbejdsdage", None, None, True)]
+        ("inden 7 arbejdsdage", None, None, True)
+    ]
 
 
 def test_letter_deadline_ending_on_a_holiday_is_extended() -> None:
     # Letter of Friday 27 November 2026 + 4 weeks = juledag -> Monday 28 December.
     assert _found("Du kan klage inden 4 uger.", letter_date=date(2026, 11, 27)) == [
-        ("inden 4 uger", 28, date(2026, 12, 28))]
+        ("inden 4 uger", 28, date(2026, 12, 28))
+    ]
 
 
 def test_same_deadline_twice_is_reported_once() -> None:

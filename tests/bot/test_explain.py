@@ -103,8 +103,14 @@ def responses() -> Dict[str, Any]:
     return load_responses(ROOT / "domain" / "explain.yml")
 
 
-def run(text: str, nlp: Any, glossary: Glossary, lawbook: LawBook, today: date = TODAY,
-        intent: Any = None) -> List[Any]:
+def run(
+    text: str,
+    nlp: Any,
+    glossary: Glossary,
+    lawbook: LawBook,
+    today: date = TODAY,
+    intent: Any = None,
+) -> List[Any]:
     return replies_for_message(text, nlp, glossary, lawbook, today, intent)
 
 
@@ -113,6 +119,7 @@ def names(replies: List[Any]) -> List[str]:
 
 
 # --- explain() ------------------------------------------------------------------------------
+
 
 def test_explain_returns_exactly_the_json_structure(nlp: Any) -> None:
     result = explain(LETTER, nlp, TODAY)
@@ -125,8 +132,15 @@ def test_explain_returns_exactly_the_json_structure(nlp: Any) -> None:
 def test_explain_a_decision_letter(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     result = explain(LETTER, nlp, TODAY, glossary=glossary, lawbook=lawbook)
     assert [t["term"] for t in result["terms"]] == [
-        "afgørelse", "afslag", "begrundelse", "konkret og individuel vurdering", "partshøring",
-        "det foreliggende grundlag", "klagevejledning", "genvurdering", "ankestyrelsen",
+        "afgørelse",
+        "afslag",
+        "begrundelse",
+        "konkret og individuel vurdering",
+        "partshøring",
+        "det foreliggende grundlag",
+        "klagevejledning",
+        "genvurdering",
+        "ankestyrelsen",
         "opsættende virkning",
     ]
     assert result["terms"][4]["explanation"] == glossary.terms["partshøring"].explanation
@@ -134,11 +148,17 @@ def test_explain_a_decision_letter(nlp: Any, glossary: Glossary, lawbook: LawBoo
         {"text": "inden 4 uger", "days": 28, "date": "2026-12-10"},
         {"text": "inden 4 uger", "days": 28, "date": None},
     ]
-    assert [(law["text"], law["law"], law["paragraph"], law["paragraph_about"])
-            for law in result["laws"]] == [
+    assert [
+        (law["text"], law["law"], law["paragraph"], law["paragraph_about"])
+        for law in result["laws"]
+    ] == [
         ("servicelovens § 97", "serviceloven", "§ 97", "ledsagelse, op til 15 timer om måneden"),
-        ("retssikkerhedslovens § 72", "retssikkerhedsloven", "§ 72",
-         "hvornår en klage har opsættende virkning"),
+        (
+            "retssikkerhedslovens § 72",
+            "retssikkerhedsloven",
+            "§ 72",
+            "hvornår en klage har opsættende virkning",
+        ),
     ]
     assert result["complaint_body"] == "Ankestyrelsen"
 
@@ -159,49 +179,80 @@ def test_letter_replies(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
         "utter_explain_not_judging",
         "utter_explain_next_steps",
     ]
-    assert replies[2][1] == {"frist": "inden 4 uger", "dato": "10. december 2026",
-                             "ugedag": "torsdag", "brevdato": "12. november 2026"}
+    assert replies[2][1] == {
+        "frist": "inden 4 uger",
+        "dato": "10. december 2026",
+        "ugedag": "torsdag",
+        "brevdato": "12. november 2026",
+    }
     assert replies[8][1] == {"klageinstans": "Ankestyrelsen"}
     assert replies[1][1]["terms"].startswith("- afgørelse: En afgørelse er kommunens beslutning")
     assert replies[9][1]["kanaler"] == (
-        "- mundtligt, fx ved at ringe eller komme forbi\n- skriftligt, fx i et brev")
+        "- mundtligt, fx ved at ringe eller komme forbi\n- skriftligt, fx i et brev"
+    )
 
 
 def test_receipt_date_from_the_citizen(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     text = "Jeg fik brevet den 16. november 2026.\n" + LETTER
     replies = run(text, nlp, glossary, lawbook)
-    assert ("utter_explain_deadline_from_receipt", {
-        "frist": "inden 4 uger", "dato": "14. december 2026", "ugedag": "mandag",
-        "modtaget": "16. november 2026"}) in replies
+    assert (
+        "utter_explain_deadline_from_receipt",
+        {
+            "frist": "inden 4 uger",
+            "dato": "14. december 2026",
+            "ugedag": "mandag",
+            "modtaget": "16. november 2026",
+        },
+    ) in replies
 
 
 def test_passed_deadline(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     replies = run(LETTER, nlp, glossary, lawbook, today=date(2027, 1, 5))
-    assert ("utter_explain_deadline_passed", {
-        "frist": "inden 4 uger", "dato": "10. december 2026", "ugedag": "torsdag"}) in replies
+    assert (
+        "utter_explain_deadline_passed",
+        {"frist": "inden 4 uger", "dato": "10. december 2026", "ugedag": "torsdag"},
+    ) in replies
 
 
 def test_letter_without_klagevejledning(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     result = explain(PARTSHOERING, nlp, TODAY, glossary=glossary, lawbook=lawbook)
     assert result["complaint_body"] is None
     assert [t["term"] for t in result["terms"]] == [
-        "partshøring", "agterskrivelse", "afgørelse", "visitation"]
+        "partshøring",
+        "agterskrivelse",
+        "afgørelse",
+        "visitation",
+    ]
     assert result["deadlines"] == [
-        {"text": "senest den 3. december", "days": None, "date": "2026-12-03"}]
+        {"text": "senest den 3. december", "days": None, "date": "2026-12-03"}
+    ]
     replies = run(PARTSHOERING, nlp, glossary, lawbook)
     assert "utter_explain_klage_missing" in names(replies)
     assert "utter_explain_klage_found" not in names(replies)
-    assert ("utter_explain_deadline_fixed", {
-        "frist": "senest den 3. december", "dato": "3. december 2026", "ugedag": "torsdag",
-    }) in replies
+    assert (
+        "utter_explain_deadline_fixed",
+        {
+            "frist": "senest den 3. december",
+            "dato": "3. december 2026",
+            "ugedag": "torsdag",
+        },
+    ) in replies
 
 
 def test_plan_letter_with_klageportalen(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     result = explain(PLAN, nlp, TODAY, glossary=glossary, lawbook=lawbook)
     assert result["complaint_body"] == "Planklagenævnet"
     assert [t["term"] for t in result["terms"]] == [
-        "dispensation", "lokalplan", "klagevejledning", "afgørelse", "Planklagenævnet",
-        "Klageportalen", "klagefrist", "klagegebyr", "søgsmålsfrist"]
+        "dispensation",
+        "lokalplan",
+        "klagevejledning",
+        "afgørelse",
+        "Planklagenævnet",
+        "Klageportalen",
+        "klagefrist",
+        "klagegebyr",
+        "søgsmålsfrist",
+    ]
     assert result["deadlines"] == [
         {"text": "4 uger", "days": 28, "date": "2026-12-18"},
         {"text": "inden 6 måneder", "days": None, "date": "2027-05-20"},
@@ -213,14 +264,17 @@ def test_plan_letter_with_klageportalen(nlp: Any, glossary: Glossary, lawbook: L
     assert channels == "- gennem Klageportalen på borger.dk (log ind med MitID)"
 
 
-def test_letter_saying_there_is_no_appeal(nlp: Any, glossary: Glossary,
-                                          lawbook: LawBook) -> None:
-    assert explain(NO_APPEAL, nlp, TODAY, glossary=glossary, lawbook=lawbook)[
-        "complaint_body"] is None
+def test_letter_saying_there_is_no_appeal(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
+    assert (
+        explain(NO_APPEAL, nlp, TODAY, glossary=glossary, lawbook=lawbook)["complaint_body"] is None
+    )
     replies = run(NO_APPEAL, nlp, glossary, lawbook)
     assert names(replies)[-4:] == [
-        "utter_explain_klage_found", "utter_explain_klage_no_appeal",
-        "utter_explain_not_judging", "utter_explain_next_steps"]
+        "utter_explain_klage_found",
+        "utter_explain_klage_no_appeal",
+        "utter_explain_not_judging",
+        "utter_explain_next_steps",
+    ]
 
 
 def test_masked_cpr_is_ignored(nlp: Any) -> None:
@@ -232,12 +286,12 @@ def test_too_long(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     text = "a" * 20_001
     with pytest.raises(TextTooLongError):
         explain(text, nlp, TODAY)
-    assert run(text, nlp, glossary, lawbook) == [
-        ("utter_explain_too_long", {"max_tegn": "20.000"})]
+    assert run(text, nlp, glossary, lawbook) == [("utter_explain_too_long", {"max_tegn": "20.000"})]
 
 
-def test_letter_of_20000_characters_is_handled(nlp: Any, glossary: Glossary,
-                                               lawbook: LawBook) -> None:
+def test_letter_of_20000_characters_is_handled(
+    nlp: Any, glossary: Glossary, lawbook: LawBook
+) -> None:
     text = (LETTER * 20)[:20_000]
     analysis = analyse(text, nlp, glossary, lawbook, TODAY)
     assert "partshøring" in [t.key for t in analysis.terms]
@@ -245,14 +299,20 @@ def test_letter_of_20000_characters_is_handled(nlp: Any, glossary: Glossary,
 
 # --- questions ------------------------------------------------------------------------------
 
+
 def test_question_about_a_term(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     term = glossary.terms["partshøring"]
-    assert run("Hvad betyder partshøringen?", nlp, glossary, lawbook,
-               intent="forstaa_afgoerelse") == [
-        ("utter_explain_term", {"term": "partshøring", "explanation": term.explanation,
-                                "for_dig": term.for_dig}),
-        ("utter_explain_term_hjemmel", {"term": "partshøring",
-                                        "hjemmel": "forvaltningsloven § 19"}),
+    assert run(
+        "Hvad betyder partshøringen?", nlp, glossary, lawbook, intent="forstaa_afgoerelse"
+    ) == [
+        (
+            "utter_explain_term",
+            {"term": "partshøring", "explanation": term.explanation, "for_dig": term.for_dig},
+        ),
+        (
+            "utter_explain_term_hjemmel",
+            {"term": "partshøring", "hjemmel": "forvaltningsloven § 19"},
+        ),
         ("utter_explain_not_judging", {}),
         ("utter_explain_next_steps", {}),
     ]
@@ -261,39 +321,52 @@ def test_question_about_a_term(nlp: Any, glossary: Glossary, lawbook: LawBook) -
 def test_question_about_two_terms(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     replies = run("hvad er forskellen på genvurdering og revurdering?", nlp, glossary, lawbook)
     assert [v.get("term") for n, v in replies if n == "utter_explain_term"] == [
-        "genvurdering", "revurdering"]
+        "genvurdering",
+        "revurdering",
+    ]
 
 
 def test_question_about_a_paragraph(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     replies = run("Hvad står der i § 97 i serviceloven?", nlp, glossary, lawbook)
     assert names(replies) == [
-        "utter_explain_law", "utter_explain_not_judging", "utter_explain_next_steps"]
+        "utter_explain_law",
+        "utter_explain_not_judging",
+        "utter_explain_next_steps",
+    ]
 
 
 def test_unknown_term(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     assert run("Hvad betyder flodhest?", nlp, glossary, lawbook) == [
-        ("utter_explain_no_term", {}), ("utter_explain_next_steps", {})]
+        ("utter_explain_no_term", {}),
+        ("utter_explain_next_steps", {}),
+    ]
 
 
-def test_not_understanding_the_letter_invites_to_paste(nlp: Any, glossary: Glossary,
-                                                      lawbook: LawBook) -> None:
+def test_not_understanding_the_letter_invites_to_paste(
+    nlp: Any, glossary: Glossary, lawbook: LawBook
+) -> None:
     assert run("Jeg forstår ikke mit brev fra kommunen", nlp, glossary, lawbook) == [
-        ("utter_explain_invite", {})]
+        ("utter_explain_invite", {})
+    ]
 
 
-def test_button_payload_or_empty_text_invites(nlp: Any, glossary: Glossary,
-                                              lawbook: LawBook) -> None:
+def test_button_payload_or_empty_text_invites(
+    nlp: Any, glossary: Glossary, lawbook: LawBook
+) -> None:
     assert run("/forstaa_afgoerelse", nlp, glossary, lawbook) == [("utter_explain_invite", {})]
     assert run("   ", nlp, glossary, lawbook) == [("utter_explain_invite", {})]
 
 
-def test_short_pasted_fragment_with_letter_intent(nlp: Any, glossary: Glossary,
-                                                  lawbook: LawBook) -> None:
+def test_short_pasted_fragment_with_letter_intent(
+    nlp: Any, glossary: Glossary, lawbook: LawBook
+) -> None:
     text = "Sagen hjemvises til fornyet behandling i kommunen."
     assert names(run(text, nlp, glossary, lawbook, intent="indsat_brev"))[0] == (
-        "utter_explain_letter_intro")
+        "utter_explain_letter_intro"
+    )
     assert names(run(text, nlp, glossary, lawbook, intent="forstaa_afgoerelse"))[0] == (
-        "utter_explain_term")
+        "utter_explain_term"
+    )
 
 
 @pytest.mark.parametrize(
@@ -319,9 +392,18 @@ SLOT_VARIABLES = {"telefon"}
 def test_every_planned_reply_exists_with_its_variables(
     nlp: Any, glossary: Glossary, lawbook: LawBook, responses: Dict[str, Any]
 ) -> None:
-    texts = [LETTER, PARTSHOERING, PLAN, NO_APPEAL, "Hvad betyder skøn?", "Hvad er klagefristen?",
-             "Hvad betyder x?",
-             "/forstaa_afgoerelse", "a" * 20_001, "Jeg fik brevet i dag.\n" + LETTER]
+    texts = [
+        LETTER,
+        PARTSHOERING,
+        PLAN,
+        NO_APPEAL,
+        "Hvad betyder skøn?",
+        "Hvad er klagefristen?",
+        "Hvad betyder x?",
+        "/forstaa_afgoerelse",
+        "a" * 20_001,
+        "Jeg fik brevet i dag.\n" + LETTER,
+    ]
     seen = set()
     for text in texts:
         for today in (TODAY, date(2027, 6, 1)):
@@ -331,28 +413,45 @@ def test_every_planned_reply_exists_with_its_variables(
                 wanted = set(re.findall(r"\{(\w+)\}", responses[name][0]["text"]))
                 assert wanted - SLOT_VARIABLES <= set(values), (name, wanted, values)
     assert seen >= {n for n in responses if n != "utter_explain_law_unknown"} - {
-        "utter_explain_letter_no_terms", "utter_explain_letter_no_deadlines",
-        "utter_explain_deadline_unknown", "utter_explain_law_general"}
+        "utter_explain_letter_no_terms",
+        "utter_explain_letter_no_deadlines",
+        "utter_explain_deadline_unknown",
+        "utter_explain_law_general",
+    }
 
 
 @pytest.mark.parametrize(
     "text",
-    [LETTER, PARTSHOERING, PLAN, NO_APPEAL, "Hvad betyder skøn?", "Hvad betyder flodhest?",
-     "Jeg forstår ikke mit brev", "/forstaa_afgoerelse", "a" * 20_001],
+    [
+        LETTER,
+        PARTSHOERING,
+        PLAN,
+        NO_APPEAL,
+        "Hvad betyder skøn?",
+        "Hvad betyder flodhest?",
+        "Jeg forstår ikke mit brev",
+        "/forstaa_afgoerelse",
+        "a" * 20_001,
+    ],
 )
 def test_every_answer_says_we_do_not_judge_the_decision(
     text: str, nlp: Any, glossary: Glossary, lawbook: LawBook, responses: Dict[str, Any]
 ) -> None:
-    rendered = " ".join(explain_module.render_reply(r, responses)
-                        for r in run(text, nlp, glossary, lawbook))
+    rendered = " ".join(
+        explain_module.render_reply(r, responses) for r in run(text, nlp, glossary, lawbook)
+    )
     assert "tager ikke stilling til, om afgørelsen er rigtig eller forkert" in rendered or (
-        "tager stilling til, om afgørelsen er rigtig eller forkert" in rendered)
+        "tager stilling til, om afgørelsen er rigtig eller forkert" in rendered
+    )
 
 
 def test_next_steps_buttons(responses: Dict[str, Any]) -> None:
     buttons = responses["utter_explain_next_steps"][0]["buttons"]
-    assert [b["payload"] for b in buttons] == ["/book_meeting", "/klagevejledning",
-                                               "/request_fuldmagt"]
+    assert [b["payload"] for b in buttons] == [
+        "/book_meeting",
+        "/klagevejledning",
+        "/request_fuldmagt",
+    ]
 
 
 def test_domain_declares_intents_and_action() -> None:
@@ -362,6 +461,7 @@ def test_domain_declares_intents_and_action() -> None:
 
 
 # --- command line ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def blank_cli(monkeypatch: pytest.MonkeyPatch, nlp: Any) -> None:
@@ -375,8 +475,9 @@ def test_cli_json_for_text(blank_cli: None, capsys: pytest.CaptureFixture[str]) 
     assert out == {"terms": out["terms"], "deadlines": [], "laws": [], "complaint_body": None}
 
 
-def test_cli_json_for_a_file(blank_cli: None, tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_for_a_file(
+    blank_cli: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     letter = tmp_path / "brev.txt"
     letter.write_text(LETTER, encoding="utf-8")
     assert explain_cli(["--json", "--today", "2026-11-26", str(letter)]) == 0
@@ -385,8 +486,9 @@ def test_cli_json_for_a_file(blank_cli: None, tmp_path: Path,
     assert out["deadlines"][0] == {"text": "inden 4 uger", "days": 28, "date": "2026-12-10"}
 
 
-def test_cli_reads_stdin(blank_cli: None, monkeypatch: pytest.MonkeyPatch,
-                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reads_stdin(
+    blank_cli: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(PLAN))
     assert explain_cli(["--json", "--today", "2026-11-26", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["complaint_body"] == "Planklagenævnet"
@@ -402,8 +504,9 @@ def test_cli_readable_danish_text(blank_cli: None, capsys: pytest.CaptureFixture
     assert "[Book et møde med en rådgiver] (/book_meeting)" in out
 
 
-def test_cli_unknown_term_uses_the_office_phone(blank_cli: None,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_unknown_term_uses_the_office_phone(
+    blank_cli: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert explain_cli(["Hvad betyder flodhest?"]) == 0
     assert "ring på 99 31 16 18" in capsys.readouterr().out
 
@@ -422,40 +525,83 @@ def test_cli_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 
 # --- laws -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("efter servicelovens § 97, stk. 1.",
-         [("servicelovens § 97, stk. 1", "serviceloven", "§ 97, stk. 1",
-           "ledsagelse, op til 15 timer om måneden")]),
-        ("jf. § 19, stk. 1, i forvaltningsloven",
-         [("§ 19, stk. 1, i forvaltningsloven", "forvaltningsloven", "§ 19, stk. 1",
-           "partshøring – du skal høres om oplysninger, der taler imod dig")]),
-        ("§§ 83 og 84 i lov om social service",
-         [("§§ 83 og 84 i lov om social service", "serviceloven", "§§ 83 og 84",
-           "personlig hjælp og pleje, praktisk hjælp i hjemmet og madservice; "
-           "aflastning og afløsning")]),
-        ("SEL § 83 a", [("SEL § 83 a", "serviceloven", "§ 83 a",
-                         "rehabiliteringsforløb, der skal gøre dig bedre i stand til at klare "
-                         "dig selv")]),
+        (
+            "efter servicelovens § 97, stk. 1.",
+            [
+                (
+                    "servicelovens § 97, stk. 1",
+                    "serviceloven",
+                    "§ 97, stk. 1",
+                    "ledsagelse, op til 15 timer om måneden",
+                )
+            ],
+        ),
+        (
+            "jf. § 19, stk. 1, i forvaltningsloven",
+            [
+                (
+                    "§ 19, stk. 1, i forvaltningsloven",
+                    "forvaltningsloven",
+                    "§ 19, stk. 1",
+                    "partshøring – du skal høres om oplysninger, der taler imod dig",
+                )
+            ],
+        ),
+        (
+            "§§ 83 og 84 i lov om social service",
+            [
+                (
+                    "§§ 83 og 84 i lov om social service",
+                    "serviceloven",
+                    "§§ 83 og 84",
+                    "personlig hjælp og pleje, praktisk hjælp i hjemmet og madservice; "
+                    "aflastning og afløsning",
+                )
+            ],
+        ),
+        (
+            "SEL § 83 a",
+            [
+                (
+                    "SEL § 83 a",
+                    "serviceloven",
+                    "§ 83 a",
+                    "rehabiliteringsforløb, der skal gøre dig bedre i stand til at klare dig selv",
+                )
+            ],
+        ),
         ("Barnets lovs § 32", [("Barnets lovs § 32", "barnets lov", "§ 32", None)]),
         ("lokalplanens § 7.2", [("lokalplanens § 7.2", "lokalplanen", "§ 7.2", None)]),
         ("efter serviceloven", [("serviceloven", "serviceloven", None, None)]),
         ("se § 7, stk. 3", [("§ 7, stk. 3", None, "§ 7, stk. 3", None)]),
         ("lokalplan nr. 4-3-112", []),
-        ("servicelovens § 97. Se også § 97, stk. 2, i serviceloven.",
-         [("servicelovens § 97", "serviceloven", "§ 97",
-           "ledsagelse, op til 15 timer om måneden")]),
+        (
+            "servicelovens § 97. Se også § 97, stk. 2, i serviceloven.",
+            [
+                (
+                    "servicelovens § 97",
+                    "serviceloven",
+                    "§ 97",
+                    "ledsagelse, op til 15 timer om måneden",
+                )
+            ],
+        ),
     ],
 )
 def test_law_references(lawbook: LawBook, text: str, expected: List[Any]) -> None:
-    assert [(r.text, r.law, r.paragraph, r.paragraph_about)
-            for r in lawbook.find_laws(text)] == expected
+    assert [
+        (r.text, r.law, r.paragraph, r.paragraph_about) for r in lawbook.find_laws(text)
+    ] == expected
 
 
 def test_law_names_in_plain_words(lawbook: LawBook) -> None:
     ref = lawbook.find_laws("retssikkerhedslovens § 67")[0]
     assert ref.law_name == (
-        "Lov om retssikkerhed og administration på det sociale område (retssikkerhedsloven)")
+        "Lov om retssikkerhed og administration på det sociale område (retssikkerhedsloven)"
+    )
     assert ref.paragraph_about == "klagefristen på 4 uger"
     assert ref.law_about is not None and ref.law_about.startswith("Retssikkerhedsloven")

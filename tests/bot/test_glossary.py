@@ -11,13 +11,46 @@ ROOT = Path(__file__).resolve().parents[2]
 GLOSSARY_FILE = ROOT / "data" / "glossary.yml"
 
 REQUIRED = [
-    "afgørelse", "klagevejledning", "klagefrist", "partshøring", "agterskrivelse", "aktindsigt",
-    "begrundelse", "hjemmel", "konkret og individuel vurdering", "skøn", "opsættende virkning",
-    "genvurdering", "revurdering", "revisitation", "visitation", "genoptagelse", "hjemvisning",
-    "ophævelse", "medhold", "tilbagebetaling", "oplysningspligt", "bevilling", "bortfald",
-    "påbud", "dispensation", "vilkår", "lokalplan", "kvalitetsstandard", "sagsbehandlingsfrist",
-    "partsrepræsentant", "fuldmagt", "part", "remonstration", "tilsyn", "Klageportalen",
-    "klagegebyr", "søgsmålsfrist", "ankestyrelsen", "det foreliggende grundlag", "handleplan",
+    "afgørelse",
+    "klagevejledning",
+    "klagefrist",
+    "partshøring",
+    "agterskrivelse",
+    "aktindsigt",
+    "begrundelse",
+    "hjemmel",
+    "konkret og individuel vurdering",
+    "skøn",
+    "opsættende virkning",
+    "genvurdering",
+    "revurdering",
+    "revisitation",
+    "visitation",
+    "genoptagelse",
+    "hjemvisning",
+    "ophævelse",
+    "medhold",
+    "tilbagebetaling",
+    "oplysningspligt",
+    "bevilling",
+    "bortfald",
+    "påbud",
+    "dispensation",
+    "vilkår",
+    "lokalplan",
+    "kvalitetsstandard",
+    "sagsbehandlingsfrist",
+    "partsrepræsentant",
+    "fuldmagt",
+    "part",
+    "remonstration",
+    "tilsyn",
+    "Klageportalen",
+    "klagegebyr",
+    "søgsmålsfrist",
+    "ankestyrelsen",
+    "det foreliggende grundlag",
+    "handleplan",
 ]
 
 FAKE_LEMMAS = {"xyzzy": "afgørelse", "partneren": "partner"}
@@ -59,6 +92,7 @@ def keys(glossary: Glossary, nlp: Any, text: str) -> List[str]:
 
 # --- the data file --------------------------------------------------------------------------
 
+
 def test_glossary_has_the_required_terms(glossary: Glossary) -> None:
     assert len(glossary.terms) >= 40
     missing = [k for k in REQUIRED if k not in glossary.terms]
@@ -83,19 +117,34 @@ def test_invalid_data_is_rejected() -> None:
     with pytest.raises(ValueError):
         glossary_from_data({"termer": {"x": {"term": "x", "forklaring": "", "for_dig": "y"}}})
     with pytest.raises(ValueError):
-        glossary_from_data({"termer": {"x": {"term": "x", "forklaring": "a", "for_dig": "b",
-                                             "ukendt_felt": 1}}})
+        glossary_from_data(
+            {"termer": {"x": {"term": "x", "forklaring": "a", "for_dig": "b", "ukendt_felt": 1}}}
+        )
     with pytest.raises(ValueError, match="både"):
-        glossary_from_data({"termer": {
-            "a": {"term": "klage", "forklaring": "a", "for_dig": "a"},
-            "b": {"term": "anke", "former": ["Klage"], "forklaring": "b", "for_dig": "b"},
-        }})
+        glossary_from_data(
+            {
+                "termer": {
+                    "a": {"term": "klage", "forklaring": "a", "for_dig": "a"},
+                    "b": {"term": "anke", "former": ["Klage"], "forklaring": "b", "for_dig": "b"},
+                }
+            }
+        )
 
 
 def test_ja_nej_flags() -> None:
-    g = glossary_from_data({"termer": {
-        "skøn": {"term": "skøn", "bøjes": "nej", "efterled": "nej", "forklaring": "a",
-                 "for_dig": "b"}}})
+    g = glossary_from_data(
+        {
+            "termer": {
+                "skøn": {
+                    "term": "skøn",
+                    "bøjes": "nej",
+                    "efterled": "nej",
+                    "forklaring": "a",
+                    "for_dig": "b",
+                }
+            }
+        }
+    )
     assert g.terms["skøn"].inflect is False
     assert g.terms["skøn"].last_part is False
     assert g.terms["skøn"].first_part is True
@@ -107,6 +156,7 @@ def test_fold() -> None:
 
 
 # --- matching -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -204,14 +254,16 @@ def test_no_false_hits_inside_unrelated_words(glossary: Glossary, nlp: Any, text
 
 def test_longer_term_wins_over_a_term_inside_it(glossary: Glossary, nlp: Any) -> None:
     assert keys(glossary, nlp, "partshøring og partsrepræsentant") == [
-        "partshøring", "partsrepræsentant"]
+        "partshøring",
+        "partsrepræsentant",
+    ]
     assert keys(glossary, nlp, "revisitationen") == ["revisitation"]
 
 
 def test_hits_have_character_offsets(glossary: Glossary, blank: Any) -> None:
     text = "Læs klagevejledningen og klagefristen."
     hits = glossary.find(blank(text))
-    assert [(h.key, h.text, text[h.start:h.end]) for h in hits] == [
+    assert [(h.key, h.text, text[h.start : h.end]) for h in hits] == [
         ("klagevejledning", "klagevejledningen", "klagevejledningen"),
         ("klagefrist", "klagefristen", "klagefristen"),
     ]
@@ -225,10 +277,20 @@ def test_lemmas_from_the_pipeline_are_used(glossary: Glossary) -> None:
 
 
 def test_office_flags_change_matching() -> None:
-    g = glossary_from_data({"termer": {
-        "syn": {"term": "syn", "forklaring": "a", "for_dig": "b", "bindeled": ["s"],
-                "efterled": "nej", "ikke": ["synes"]},
-    }})
+    g = glossary_from_data(
+        {
+            "termer": {
+                "syn": {
+                    "term": "syn",
+                    "forklaring": "a",
+                    "for_dig": "b",
+                    "bindeled": ["s"],
+                    "efterled": "nej",
+                    "ikke": ["synes"],
+                },
+            }
+        }
+    )
     blank = spacy.blank("da")
     assert unique_keys(g.find(blank("synet synsprøven"))) == ["syn"]
     assert unique_keys(g.find(blank("jeg synes, at udsynet"))) == []
