@@ -51,8 +51,9 @@ def pipelines() -> list[tuple[str, Any]]:
     return out
 
 
-def score(nlp: Any, fragments: list[tuple[str, list[str]]], glossary: Any,
-          show_errors: bool) -> tuple[float, float, int, int, int]:
+def score(
+    nlp: Any, fragments: list[tuple[str, list[str]]], glossary: Any, show_errors: bool
+) -> tuple[float, float, int, int, int]:
     tp = fp = fn = 0
     for text, gold in fragments:
         found = set(unique_keys(glossary.find(nlp(text))))
@@ -61,8 +62,9 @@ def score(nlp: Any, fragments: list[tuple[str, list[str]]], glossary: Any,
         fp += len(found - wanted)
         fn += len(wanted - found)
         if show_errors and found != wanted:
-            print(f"  missed {sorted(wanted - found)} extra {sorted(found - wanted)}: "
-                  f"{text[:70]}...")
+            print(
+                f"  missed {sorted(wanted - found)} extra {sorted(found - wanted)}: {text[:70]}..."
+            )
     recall = tp / (tp + fn) if tp + fn else 1.0
     precision = tp / (tp + fp) if tp + fp else 1.0
     return recall, precision, tp, fp, fn
@@ -87,10 +89,14 @@ def main() -> int:
     lawbook = load_lawbook(ROOT / "data" / "laws.yml")
     letter = long_letter(fragments)
     n_gold = sum(len(g) for _t, g in fragments)
-    print(f"{len(fragments)} fragments, {n_gold} gold terms, {len(glossary.terms)} glossary "
-          f"terms; latency letter {len(letter)} characters, {args.runs} runs\n")
-    print(f"{'pipeline':<20} {'recall':>7} {'precision':>10} {'tp':>4} {'fp':>4} {'fn':>4}"
-          f" {'median s':>9} {'max s':>7}")
+    print(
+        f"{len(fragments)} fragments, {n_gold} gold terms, {len(glossary.terms)} glossary "
+        f"terms; latency letter {len(letter)} characters, {args.runs} runs\n"
+    )
+    print(
+        f"{'pipeline':<20} {'recall':>7} {'precision':>10} {'tp':>4} {'fp':>4} {'fn':>4}"
+        f" {'median s':>9} {'max s':>7}"
+    )
     ok = True
     for name, nlp in pipelines():
         recall, precision, tp, fp, fn = score(nlp, fragments, glossary, args.show_errors)
@@ -100,8 +106,10 @@ def main() -> int:
             start = time.perf_counter()
             explain(letter, nlp, TODAY, glossary=glossary, lawbook=lawbook)
             times.append(time.perf_counter() - start)
-        print(f"{name:<20} {recall:7.1%} {precision:10.1%} {tp:4d} {fp:4d} {fn:4d}"
-              f" {statistics.median(times):9.3f} {max(times):7.3f}")
+        print(
+            f"{name:<20} {recall:7.1%} {precision:10.1%} {tp:4d} {fp:4d} {fn:4d}"
+            f" {statistics.median(times):9.3f} {max(times):7.3f}"
+        )
         ok = ok and recall >= 0.9 and precision >= 0.9
     print("\ntargets: recall >= 90 %, precision >= 90 %:", "met" if ok else "NOT met")
     return 0

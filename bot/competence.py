@@ -10,8 +10,9 @@ clarifying question for the chat.
 The order of the rules:
 1. The NLU intent decides the main route when it is confident; when it is not,
    the keywords of ``data/competence.yml`` choose among the likely routes.
-2. A matter about another municipality is outside (it does not concern
-   Aalborg Kommune).
+2. A complaint from someone writing as the kommune's employee is a
+   personalesag (§ 7, stk. 3, nr. 2); a matter about another municipality is
+   outside (it does not concern Aalborg Kommune).
 3. § 13: a complaint about the kommune that ended more than a year ago is
    ``for_gammel_sag`` (the exceptions of stk. 2-3 are mentioned).
 4. Other likely routes are mentioned, not ignored (a mixed matter).
@@ -48,6 +49,8 @@ COMPLAINT_ROUTES = ("borgerraadgiver_klage_sagsbehandling", "borgerraadgiver_kla
 DECISION_ROUTE = "ankestyrelsen"
 
 CONFIDENT = 0.6
+# Below this the NLU's best routing intent is no more than a guess.
+GUESS = 0.3
 MENTION_MIN = 0.2
 # A keyword mention also needs the NLU to see the route as at least this likely.
 KEYWORD_MENTION_MIN = 0.05
@@ -202,6 +205,12 @@ _APPEAL_BODY = re.compile(
     r"(ankestyrelse|nævnenes hus|klagenævn|borgerrådgive|styrelse|udbetaling danmark|"
     r"familieretshus|tilsyn|ombudsmand)"
 )
+# The writer speaks as an employee of the kommune (§ 7, stk. 3, nr. 2).
+_EMPLOYEE = re.compile(
+    r"\b(som medarbejder|som ansat|jeg er ansat|jeg arbejder (som|i|på|hos)|min chef|min leder"
+    r"|mine kolleg\w*|min kollega|min arbejdsplads|mit job i kommunen|min arbejdsgiver"
+    r"|min ansættelse|min løn)\b"
+)
 _ENDED = re.compile(
     r"\b(afsluttet|afsluttede|lukket|lukkede|sluttede|slut|afgjort|ophørt|ophørte)\b"
 )
@@ -232,24 +241,26 @@ def _candidates(parse: Parse, data: CompetenceData) -> List[Tuple[str, float]]:
 
 
 def _choose(candidates: Sequence[Tuple[str, float]], hits: Dict[str, int]) -> Tuple[str, bool]:
-    """The main route and whether the choice is confident."""
+    """The main route and whether the choice is confident.
+
+    A confident intent decides. Otherwise keywords choose among the likely
+    intents; a keyword route the NLU does not consider at all is only taken
+    when the NLU has nothing better than a guess.
+    """
     if candidates and candidates[0][1] >= CONFIDENT:
         return candidates[0][0], True
+    likely = [label for label, _ in candidates[:3]]
+    backed = [label for label in likely if hits.get(label)]
+    if backed:
+        best = max(backed, key=lambda label: (hits[label], -likely.index(label)))
+        return best, best == likely[0] or len(backed) == 1
+    if candidates and candidates[0][1] >= GUESS:
+        return candidates[0][0], False
     if hits:
-        likely = {label for label, _ in candidates[:3]}
-        preferred = [label for label in hits if label in likely] or list(hits)
-        best = max(preferred, key=lambda label: (hits[label], -_rank(label, candidates)))
-        return best, len(hits) == 1 or best == (candidates[0][0] if candidates else None)
+        return max(hits, key=lambda label: hits[label]), False
     if candidates:
         return candidates[0][0], False
     return "borgerraadgiver_klage_sagsbehandling", False
-
-
-def _rank(label: str, candidates: Sequence[Tuple[str, float]]) -> int:
-    for i, (name, _) in enumerate(candidates):
-        if name == label:
-            return i
-    return len(candidates)
 
 
 def _another_municipality(text: str) -> bool:
@@ -283,6 +294,9 @@ def decide(
     candidates = _candidates(parse, data)
     hits = keyword_hits(text, data)
     main, confident = _choose(candidates, hits)
+
+    if main in COMPLAINT_ROUTES and _EMPLOYEE.search(text.lower()):
+        main, confident = "personalesag", True
 
     if main not in (
         "skat",

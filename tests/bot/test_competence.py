@@ -353,3 +353,35 @@ def test_likely_route_when_the_nlu_is_unsure(data: CompetenceData) -> None:
     assert likely_route(unsure, data) == "borgerraadgiver_klage_sagsbehandling"
     nothing = parse("blå bananer", ("nlu_fallback", 0.45), ("skat", 0.3), ("sundhed", 0.2))
     assert likely_route(nothing, data) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min leder på plejehjemmet taler grimt til mig",
+        "jeg er ansat i kommunen og mine kolleger holder mig udenfor",
+    ],
+)
+def test_the_writer_as_employee_is_a_personalesag(data: CompetenceData, text: str) -> None:
+    assert decide(confident("klage_adfaerd", text), TODAY, data).route == "personalesag"
+
+
+def test_a_citizen_complaining_about_a_leader_is_not_an_employee(data: CompetenceData) -> None:
+    text = "lederen på jobcentret var uforskammet over for mig"
+    assert decide(confident("klage_adfaerd", text), TODAY, data).route == (
+        "borgerraadgiver_klage_adfaerd"
+    )
+
+
+def test_keywords_the_nlu_does_not_consider_do_not_override_a_fair_guess(
+    data: CompetenceData,
+) -> None:
+    # "lukkede" is not a political closure; the NLU's guess stands.
+    p = parse(
+        "kommunen lukkede min sag og jeg vil klage over forløbet",
+        ("klagevejledning", 0.45),
+        ("ask_opening_hours", 0.2),
+    )
+    assert decide(p, TODAY, data).route == "borgerraadgiver_klagevejledning"
+    p = parse("budgettet til skolerne er skåret ned", ("chitchat", 0.2))
+    assert decide(p, TODAY, data).route == "politisk_serviceniveau"
