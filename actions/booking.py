@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import booking as bk
 from bot.contact import cached_contact
-from bot.db import create_schema, make_engine, make_session_factory
+from bot.db import shared_session_factory
 from bot.settings import Settings, get_settings
 from bot.timeparse import parse_wish
 
@@ -73,23 +72,14 @@ _IN_PERSON_WORDS = re.compile(
     r"boulevard|fremmød|personlig|møde|komme ind|kommer ind|kontor|ansigt|ind til", re.I
 )
 
-_factories: Dict[str, sessionmaker] = {}
-_factories_lock = threading.Lock()
-
-
 def _session_factory(settings: Settings) -> sessionmaker:
-    """One engine per database URL, created (schema + booking rules) on first use."""
-    url = settings.app_database_url
-    with _factories_lock:
-        factory = _factories.get(url)
-        if factory is None:
-            engine = make_engine(url)
-            create_schema(engine)
-            factory = make_session_factory(engine)
-            with factory() as session:
-                bk.ensure_seeded(session, settings.data_dir / BOOKING_FILE, tz=settings.timezone)
-            _factories[url] = factory
-        return factory
+    """The app database, with the booking rules loaded on first use."""
+
+    def seed(factory: sessionmaker) -> None:
+        with factory() as session:
+            bk.ensure_seeded(session, settings.data_dir / BOOKING_FILE, tz=settings.timezone)
+
+    return shared_session_factory(settings.app_database_url, on_create=seed)
 
 
 def _now(settings: Settings) -> datetime:

@@ -13,7 +13,6 @@ The database is opened lazily on first use (nothing at import time).
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
@@ -25,7 +24,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import sessionmaker
 
 from bot.contact import Contact, cached_contact
-from bot.db import create_schema, make_engine, make_session_factory, session_scope
+from bot.db import session_scope, shared_session_factory
 from bot.fuldmagt import (
     CONTACT_FILE,
     InvalidAddress,
@@ -42,21 +41,8 @@ EMAIL_SLOT = "fuldmagt_email"
 CONFIRMED_SLOT = "fuldmagt_confirmed"
 REQUESTED_SLOT = "requested_slot"
 
-_factories: Dict[str, sessionmaker] = {}
-_factories_lock = threading.Lock()
-
-
 def _session_factory(settings: Settings) -> sessionmaker:
-    """One engine per database URL, created (with the schema) on first use."""
-    url = settings.app_database_url
-    with _factories_lock:
-        factory = _factories.get(url)
-        if factory is None:
-            engine = make_engine(url)
-            create_schema(engine)
-            factory = make_session_factory(engine)
-            _factories[url] = factory
-        return factory
+    return shared_session_factory(settings.app_database_url)
 
 
 def _contact(settings: Settings) -> Contact:

@@ -8,9 +8,10 @@ whatever is missing.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Dict, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -62,3 +63,24 @@ def session_scope(factory: sessionmaker) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+_shared: Dict[str, sessionmaker] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_session_factory(
+    url: str, on_create: Callable[[sessionmaker], None] | None = None
+) -> sessionmaker:
+    """One engine per URL for a long-running process (the action server),
+    created with the schema on first use; ``on_create`` runs once after that."""
+    with _shared_lock:
+        factory = _shared.get(url)
+        if factory is None:
+            engine = make_engine(url)
+            create_schema(engine)
+            factory = make_session_factory(engine)
+            if on_create is not None:
+                on_create(factory)
+            _shared[url] = factory
+        return factory

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 import actions.fuldmagt as fuldmagt_actions
+import bot.db
 from actions.fuldmagt import (
     ActionFuldmagtCancel,
     ActionFuldmagtIntro,
@@ -299,7 +300,7 @@ def test_database_failure_gives_the_phone_number(monkeypatch, tmp_path, caplog) 
 
 
 def test_session_factory_is_built_lazily_from_the_settings(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(fuldmagt_actions, "_factories", {})
+    monkeypatch.setattr(bot.db, "_shared", {})
     settings = Settings(var_dir=tmp_path)
     assert not (tmp_path / "app.db").exists()  # nothing at import time
     factory = fuldmagt_actions._session_factory(settings)

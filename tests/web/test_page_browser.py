@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator, List
 
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.web.fakes import GREETING, HELLO_AGAIN, KONTAKT, MAX_CHARS, FakeRasa, host_page_app
 
 pytestmark = pytest.mark.browser
@@ -18,27 +19,13 @@ pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = "99 31 16 18"
 SCREENSHOT_DIR = Path(os.environ.get("BORGER_SCREENSHOT_DIR", "/tmp"))
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} not installed")
+    require_chromium()
     with playwright_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
