@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, List
 
 if TYPE_CHECKING:
@@ -69,8 +70,13 @@ def main(argv: List[str] | None = None) -> int:
 
         return explain_cli(rest)
     if command == "worker":
-        from bot.outbox import run_worker
+        from bot.outbox import register_purge_hook, run_worker
+        from bot.retention import purge_conversations
 
+        def purge_tracker(_session: object, cutoff: datetime) -> int:
+            return purge_conversations(settings.tracker_database_url, cutoff)
+
+        register_purge_hook(purge_tracker)  # type: ignore[arg-type]
         stop = threading.Event()
         try:
             run_worker(settings, stop)
@@ -91,6 +97,7 @@ def _database_command(command: str, settings: Settings) -> int:
     from bot import booking
     from bot.db import create_schema, make_engine, make_session_factory, session_scope
     from bot.outbox import purge_personal_data
+    from bot.retention import purge_conversations
 
     engine = make_engine(settings.app_database_url)
     try:
@@ -114,7 +121,12 @@ def _database_command(command: str, settings: Settings) -> int:
                 )
         else:
             purged = purge_personal_data(factory, settings.retention_days)
-            print(f"Slettet personoplysninger i {purged} e-mails (og udløbne bookinger).")
+            cutoff = datetime.now(timezone.utc) - timedelta(days=settings.retention_days)
+            events = purge_conversations(settings.tracker_database_url, cutoff)
+            print(
+                f"Slettet personoplysninger i {purged} e-mails (og udløbne bookinger) "
+                f"og {events} hændelser i gamle samtaler."
+            )
     finally:
         engine.dispose()
     return 0
