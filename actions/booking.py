@@ -24,7 +24,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -72,14 +72,18 @@ _IN_PERSON_WORDS = re.compile(
     r"boulevard|fremmød|personlig|møde|komme ind|kommer ind|kontor|ansigt|ind til", re.I
 )
 
+_seeded: Set[str] = set()
+
+
 def _session_factory(settings: Settings) -> sessionmaker:
     """The app database, with the booking rules loaded on first use."""
-
-    def seed(factory: sessionmaker) -> None:
+    url = settings.app_database_url
+    factory = shared_session_factory(url)
+    if url not in _seeded:
         with factory() as session:
             bk.ensure_seeded(session, settings.data_dir / BOOKING_FILE, tz=settings.timezone)
-
-    return shared_session_factory(settings.app_database_url, on_create=seed)
+        _seeded.add(url)
+    return factory
 
 
 def _now(settings: Settings) -> datetime:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Dict, Iterator
+from typing import Dict, Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -69,18 +69,14 @@ _shared: Dict[str, sessionmaker] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_session_factory(
-    url: str, on_create: Callable[[sessionmaker], None] | None = None
-) -> sessionmaker:
+def shared_session_factory(url: str) -> sessionmaker:
     """One engine per URL for a long-running process (the action server),
-    created with the schema on first use; ``on_create`` runs once after that."""
+    created with the schema on first use."""
     with _shared_lock:
         factory = _shared.get(url)
         if factory is None:
             engine = make_engine(url)
             create_schema(engine)
             factory = make_session_factory(engine)
-            if on_create is not None:
-                on_create(factory)
             _shared[url] = factory
         return factory
