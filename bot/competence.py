@@ -47,6 +47,14 @@ AGE_RULE_ROUTES = (
 )
 COMPLAINT_ROUTES = ("borgerraadgiver_klage_sagsbehandling", "borgerraadgiver_klage_adfaerd")
 DECISION_ROUTE = "ankestyrelsen"
+# Routes about the kommune that an employee's own matter can be mistaken for.
+EMPLOYEE_RULE_ROUTES = (
+    *COMPLAINT_ROUTES,
+    "borgerraadgiver_klagevejledning",
+    "ankestyrelsen",
+    "ombudsmanden",
+    "domstolene",
+)
 
 CONFIDENT = 0.6
 # Below this the NLU's best routing intent is no more than a guess.
@@ -211,6 +219,7 @@ _EMPLOYEE = re.compile(
     r"|mine kolleg\w*|min kollega|min arbejdsplads|mit job i kommunen|min arbejdsgiver"
     r"|min ansættelse|min løn)\b"
 )
+_KOMMUNE = re.compile(r"\b(kommunen|aalborg kommune|kommunens)\b")
 _ENDED = re.compile(
     r"\b(afsluttet|afsluttede|lukket|lukkede|sluttede|slut|afgjort|ophørt|ophørte)\b"
 )
@@ -240,12 +249,15 @@ def _candidates(parse: Parse, data: CompetenceData) -> List[Tuple[str, float]]:
     return out
 
 
-def _choose(candidates: Sequence[Tuple[str, float]], hits: Dict[str, int]) -> Tuple[str, bool]:
+def _choose(
+    candidates: Sequence[Tuple[str, float]], hits: Dict[str, int], about_kommune: bool = False
+) -> Tuple[str, bool]:
     """The main route and whether the choice is confident.
 
     A confident intent decides. Otherwise keywords choose among the likely
     intents; a keyword route the NLU does not consider at all is only taken
-    when the NLU has nothing better than a guess.
+    when the NLU has nothing better than a guess; with neither, a message
+    about the kommune is taken as a complaint about its case handling.
     """
     if candidates and candidates[0][1] >= CONFIDENT:
         return candidates[0][0], True
@@ -258,6 +270,9 @@ def _choose(candidates: Sequence[Tuple[str, float]], hits: Dict[str, int]) -> Tu
         return candidates[0][0], False
     if hits:
         return max(hits, key=lambda label: hits[label]), False
+    if about_kommune:
+        # No real guess, but it is about the kommune: a complaint about its handling.
+        return "borgerraadgiver_klage_sagsbehandling", False
     if candidates:
         return candidates[0][0], False
     return "borgerraadgiver_klage_sagsbehandling", False
@@ -293,9 +308,9 @@ def decide(
     text = parse.text
     candidates = _candidates(parse, data)
     hits = keyword_hits(text, data)
-    main, confident = _choose(candidates, hits)
+    main, confident = _choose(candidates, hits, bool(_KOMMUNE.search(text.lower())))
 
-    if main in COMPLAINT_ROUTES and _EMPLOYEE.search(text.lower()):
+    if main in EMPLOYEE_RULE_ROUTES and _EMPLOYEE.search(text.lower()):
         main, confident = "personalesag", True
 
     if main not in (

@@ -385,3 +385,23 @@ def test_keywords_the_nlu_does_not_consider_do_not_override_a_fair_guess(
     assert decide(p, TODAY, data).route == "borgerraadgiver_klagevejledning"
     p = parse("budgettet til skolerne er skåret ned", ("chitchat", 0.2))
     assert decide(p, TODAY, data).route == "politisk_serviceniveau"
+
+
+def test_an_employees_claim_against_the_kommune_is_a_personalesag(data: CompetenceData) -> None:
+    text = "jeg vil sagsøge kommunen for min løn, hvor jeg er ansat som pædagog"
+    assert decide(confident("domstol", text), TODAY, data).route == "personalesag"
+    private = "min arbejdsgiver i et privat firma har ikke betalt min løn"
+    assert decide(confident("privatretlig", private), TODAY, data).route == "ikke_kommunen_privat"
+
+
+def test_no_real_guess_about_the_kommune_is_a_complaint_about_its_handling(
+    data: CompetenceData,
+) -> None:
+    p = parse("kommunen lavede noget rod i min sag", ("sundhed", 0.24), ("indsat_brev", 0.17))
+    assert decide(p, TODAY, data).route == "borgerraadgiver_klage_sagsbehandling"
+    old = parse(
+        "I 2021 lukkede kommunen min sag, og jeg vil klage over forløbet",
+        ("sundhed", 0.24),
+        ("indsat_brev", 0.17),
+    )
+    assert decide(old, TODAY, data).route == "for_gammel_sag"
