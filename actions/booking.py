@@ -293,7 +293,20 @@ class ActionAskBookingSlotStart(Action):
 # --------------------------------------------------------------------------- new booking
 
 
-class ValidateBookingForm(FormValidationAction):
+class _ConfirmedSlot:
+    """The yes/no confirmation both booking forms end with."""
+
+    def validate_booking_confirmed(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        return {CONFIRMED: slot_value if isinstance(slot_value, bool) else None}
+
+
+class ValidateBookingForm(_ConfirmedSlot, FormValidationAction):
     def name(self) -> str:
         return "validate_booking_form"
 
@@ -372,15 +385,6 @@ class ValidateBookingForm(FormValidationAction):
             dispatcher.utter_message(response="utter_booking_phone_needed")
             return {CONTACT: None}
         return {CONTACT: _contact_text(info)}
-
-    def validate_booking_confirmed(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> Dict[str, Any]:
-        return {CONFIRMED: slot_value if isinstance(slot_value, bool) else None}
 
 
 class ActionAskBookingConfirmed(Action):
@@ -503,7 +507,7 @@ class ActionBookMeeting(Action):
 # --------------------------------------------------------------------------- cancel / move
 
 
-class ValidateBookingChangeForm(FormValidationAction):
+class ValidateBookingChangeForm(_ConfirmedSlot, FormValidationAction):
     def name(self) -> str:
         return "validate_booking_change_form"
 
@@ -574,15 +578,6 @@ class ValidateBookingChangeForm(FormValidationAction):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         return _validate_slot_start(slot_value, dispatcher, tracker, moving=True)
-
-    def validate_booking_confirmed(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> Dict[str, Any]:
-        return {CONFIRMED: slot_value if isinstance(slot_value, bool) else None}
 
 
 class ActionAskBookingReference(Action):
