@@ -9,6 +9,8 @@ from typing import List
 import yaml
 from pydantic import BaseModel, validator
 
+from bot.competence import check_checked, check_source
+
 
 class Person(BaseModel):
     navn: str
@@ -25,6 +27,13 @@ class Contact(BaseModel):
     personligt_moede: str
     medarbejdere: List[Person]
     beretning: str
+    # Where the contact data comes from (the office's page on aalborg.dk) and when it
+    # was last checked; both are required.
+    source: List[str]
+    checked: str
+
+    _source = validator("source", pre=True, allow_reuse=True)(check_source)
+    _checked = validator("checked", pre=True, allow_reuse=True)(check_checked)
 
     @validator("hovedtelefon")
     def _phone_is_danish(cls, value: str) -> str:

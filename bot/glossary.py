@@ -40,7 +40,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Tuple
 
 import yaml
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, Field, root_validator, validator
+
+from bot.competence import check_checked, check_optional_source, check_source
 
 INFLECTIONS: Tuple[str, ...] = (
     "", "e", "en", "ens", "er", "ers", "erne", "ernes", "et", "ets", "ene", "enes",
@@ -77,10 +79,27 @@ class TermEntry(BaseModel):
     bindeled: List[str] = Field(default_factory=lambda: ["", "s"])
     ikke: List[str] = Field(default_factory=list)
     ikke_foer: List[str] = Field(default_factory=list, alias="ikke_før")
+    # Where a statement about an authority comes from (its own page) and when that was
+    # checked. Required when the texts name an authority (bot.competence.AUTHORITY_NAMES).
+    source: List[str] | None = None
+    checked: str | None = None
 
     class Config:
         allow_population_by_field_name = True
         extra = "forbid"
+
+    _source = validator("source", pre=True, allow_reuse=True)(check_source)
+    _checked = validator("checked", pre=True, allow_reuse=True)(check_checked)
+
+    @root_validator(skip_on_failure=True)
+    def _authority_facts_have_a_source(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        check_optional_source(
+            f"begrebet {values.get('term')!r}",
+            values,
+            values.get("forklaring"),
+            values.get("for_dig"),
+        )
+        return values
 
     @validator("boejes", "forled", "efterled", pre=True)
     def _ja_nej(cls, value: Any) -> Any:

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import yaml
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, Field, root_validator, validator
+
+from bot.competence import check_checked, check_optional_source, check_source
 
 # "§ 83", "§ 83 a", "§ 7.2", "§ 97, stk. 1", "§ 83, stk. 1, nr. 2" (a letter "i" after the
 # number is the word "i": "§ 84 i serviceloven").
@@ -42,9 +44,26 @@ class LawEntry(BaseModel):
     forkortelser: List[str] = Field(default_factory=list)
     paragraffer: Dict[str, str] = Field(default_factory=dict)
     kun_med_paragraf: bool = False
+    # Where a statement about an authority comes from and when that was checked;
+    # required when the texts name an authority (bot.competence.AUTHORITY_NAMES).
+    source: List[str] | None = None
+    checked: str | None = None
 
     class Config:
         extra = "forbid"
+
+    _source = validator("source", pre=True, allow_reuse=True)(check_source)
+    _checked = validator("checked", pre=True, allow_reuse=True)(check_checked)
+
+    @root_validator(skip_on_failure=True)
+    def _authority_facts_have_a_source(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        check_optional_source(
+            f"loven {values.get('navn')!r}",
+            values,
+            values.get("om"),
+            *(values.get("paragraffer") or {}).values(),
+        )
+        return values
 
     @validator("kun_med_paragraf", pre=True)
     def _ja_nej(cls, value: Any) -> Any:
@@ -68,6 +87,16 @@ class LawEntry(BaseModel):
 class Channel(BaseModel):
     tekst: str
     ord: List[str]
+    source: List[str] | None = None
+    checked: str | None = None
+
+    _source = validator("source", pre=True, allow_reuse=True)(check_source)
+    _checked = validator("checked", pre=True, allow_reuse=True)(check_checked)
+
+    @root_validator(skip_on_failure=True)
+    def _authority_facts_have_a_source(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        check_optional_source(f"klagekanalen {values.get('tekst')!r}", values, values.get("tekst"))
+        return values
 
 
 class LawFile(BaseModel):
