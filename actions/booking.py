@@ -9,7 +9,7 @@
 - ``action_book_meeting``, ``action_cancel_booking``, ``action_move_booking``: submit.
 - ``validate_booking_change_form``: booking reference + the phone/e-mail booked with
   (at most ``MAX_CHANGE_ATTEMPTS`` failed look-ups per conversation).
-- ``action_booking_stop``: "stop" while a booking form is active.
+- "stop" while a form is active ends it (actions/forms.py); the submit actions say so.
 
 The database is opened lazily on first use (and seeded from data/booking.yml when
 empty); nothing connects at import time. Texts come from the domain responses and
@@ -27,18 +27,21 @@ from pathlib import Path
 from typing import Any, Dict, List, Set
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.forms import FORM_STOPPED, CitizenFormValidation, latest_text, stopped
 from bot import booking as bk
+from bot import booking_text as bt
 from bot.contact import cached_contact
 from bot.db import shared_session_factory
+from bot.language.answers import yes_no
 from bot.settings import Settings, get_settings
-from bot.timeparse import parse_wish
+from bot.timeparse import parse_wish, refine_wish
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +64,16 @@ ATTEMPTS = "booking_change_attempts"
 CANCEL = "aflys"
 MOVE = "flyt"
 MAX_CHANGE_ATTEMPTS = 3
+_CHANGE_INTRO = {
+    CANCEL: "utter_booking_change_intro_cancel",
+    MOVE: "utter_booking_change_intro_move",
+}
 BOOKING_FILE = "booking.yml"
 
 BOOKING_SLOTS = [TOPIC, MEETING_TYPE, SLOT_START, TIME_WISH, SLOT_LABEL, NAME, CONTACT, CONFIRMED]
 CHANGE_SLOTS = [REFERENCE, CHANGE_CONTACT, SLOT_START, TIME_WISH, SLOT_LABEL, CONFIRMED]
 
 _ISO_KEY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_PHONE_WORDS = re.compile(r"telefon|ring|tlf", re.I)
-_IN_PERSON_WORDS = re.compile(
-    r"boulevard|fremmød|personlig|møde|komme ind|kommer ind|kontor|ansigt|ind til", re.I
-)
 
 _seeded: Set[str] = set()
 
@@ -152,6 +155,8 @@ def _lookup_current(session: Session, tracker: Tracker, settings: Settings) -> b
 
 
 class ActionBookingStart(Action):
+    """Intro and fresh slots; what the opening message already says fills the form."""
+
     def name(self) -> str:
         return "action_booking_start"
 
@@ -159,39 +164,44 @@ class ActionBookingStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_booking_intro")
-        return _reset(BOOKING_SLOTS)
+        opening = bt.read_opening(latest_text(tracker), _now(get_settings()))
+        return [
+            *_reset([*BOOKING_SLOTS, FORM_STOPPED]),
+            SlotSet(MEETING_TYPE, opening.meeting_type),
+            SlotSet(TIME_WISH, opening.time_wish),
+        ]
 
 
 class ActionBookingChangeStart(Action):
+    """Cancel or move: the kind from the words, a reference in the message is used."""
+
     def name(self) -> str:
         return "action_booking_change_start"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        kind = tracker.get_slot(CHANGE_KIND)
-        if kind not in (CANCEL, MOVE):
-            intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-            kind = MOVE if intent == "move_booking" else CANCEL
-        response = (
-            "utter_booking_change_intro_move"
-            if kind == MOVE
-            else ("utter_booking_change_intro_cancel")
-        )
-        dispatcher.utter_message(response=response)
-        return [SlotSet(CHANGE_KIND, kind), *_reset(CHANGE_SLOTS)]
+        text = latest_text(tracker)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        kind = bt.change_kind_from_text(text) or (MOVE if intent == "move_booking" else CANCEL)
+        dispatcher.utter_message(response=_CHANGE_INTRO[kind])
+        return [
+            SlotSet(CHANGE_KIND, kind),
+            *_reset([*CHANGE_SLOTS, FORM_STOPPED]),
+            SlotSet(REFERENCE, bt.find_reference(text)),
+        ]
 
 
-class ActionBookingStop(Action):
-    def name(self) -> str:
-        return "action_booking_stop"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_booking_stopped", telefon=_phone(get_settings()))
-        names = BOOKING_SLOTS + [REFERENCE, CHANGE_CONTACT]
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *_reset(names)]
+def _back_to_form(form: str, start: datetime) -> List[EventType]:
+    """The wanted time was taken meanwhile: back into the form with offers near it."""
+    return [
+        SlotSet(SLOT_START, None),
+        SlotSet(SLOT_LABEL, None),
+        SlotSet(CONFIRMED, None),
+        SlotSet(TIME_WISH, start.isoformat(timespec="minutes")),
+        ActiveLoop(form),
+        FollowupAction(form),
+    ]
 
 
 # --------------------------------------------------------------------------- time choice
@@ -212,6 +222,8 @@ def _validate_slot_start(
     now = _now(settings)
     start = bk.parse_slot_key(text, settings.timezone) if _ISO_KEY.match(text) else None
     if start is None:
+        previous = str(tracker.get_slot(TIME_WISH) or "")
+        text = refine_wish("" if _ISO_KEY.match(previous) else previous, text, now)
         wish = parse_wish(text, now)
         if wish.is_exact:
             assert wish.date_from is not None and wish.at is not None
@@ -294,7 +306,10 @@ class ActionAskBookingSlotStart(Action):
 
 
 class _ConfirmedSlot:
-    """The yes/no confirmation both booking forms end with."""
+    """The yes/no confirmation both booking forms end with, typed or by button.
+
+    "nej, den 10. december kl 13" is a no with a new time: back to the time choice.
+    """
 
     def validate_booking_confirmed(
         self,
@@ -303,10 +318,25 @@ class _ConfirmedSlot:
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        return {CONFIRMED: slot_value if isinstance(slot_value, bool) else None}
+        text = str(slot_value)
+        answer = slot_value if isinstance(slot_value, bool) else yes_no(text)
+        if answer is None or answer is False:
+            moving = _active_form(tracker) == CHANGE_FORM
+            wants_time = tracker.get_slot(CHANGE_KIND) == MOVE or not moving
+            settings = get_settings()
+            if wants_time and parse_wish(text, _now(settings)).recognized:
+                key = str(tracker.get_slot(SLOT_START) or "")
+                chosen_start = bk.parse_slot_key(key, settings.timezone)
+                day = bt.day_phrase(chosen_start.date()) if chosen_start else None
+                tracker.slots[TIME_WISH] = day
+                chosen = _validate_slot_start(text, dispatcher, tracker, moving=moving)
+                return {CONFIRMED: None, SLOT_LABEL: None, **chosen}
+        if answer is None:
+            dispatcher.utter_message(response="utter_booking_confirm_unclear")
+        return {CONFIRMED: answer}
 
 
-class ValidateBookingForm(_ConfirmedSlot, FormValidationAction):
+class ValidateBookingForm(_ConfirmedSlot, CitizenFormValidation):
     def name(self) -> str:
         return "validate_booking_form"
 
@@ -333,10 +363,9 @@ class ValidateBookingForm(_ConfirmedSlot, FormValidationAction):
         text = str(slot_value or "").strip()
         if text in bk.MEETING_TYPES:
             return {MEETING_TYPE: text}
-        by_phone = bool(_PHONE_WORDS.search(text))
-        in_person = bool(_IN_PERSON_WORDS.search(text.lower().replace("telefonmøde", "")))
-        if by_phone != in_person:
-            return {MEETING_TYPE: bk.PHONE if by_phone else bk.IN_PERSON}
+        answer = bt.meeting_type_answer(text)
+        if answer is not None:
+            return {MEETING_TYPE: answer}
         dispatcher.utter_message(response="utter_booking_meeting_type_invalid")
         return {MEETING_TYPE: None}
 
@@ -441,6 +470,9 @@ class ActionBookMeeting(Action):
     ) -> List[EventType]:
         settings = get_settings()
         phone = _phone(settings)
+        if stopped(tracker):
+            dispatcher.utter_message(response="utter_booking_stopped", telefon=phone)
+            return _reset([*BOOKING_SLOTS, FORM_STOPPED])
         confirmed = tracker.get_slot(CONFIRMED)
         if confirmed is None:  # the form ended early and has said why
             return _reset(BOOKING_SLOTS)
@@ -478,14 +510,7 @@ class ActionBookMeeting(Action):
         except bk.SlotTaken:
             # Taken meanwhile: back into the form with offers near the wanted time.
             dispatcher.utter_message(response="utter_booking_slot_taken")
-            return [
-                SlotSet(SLOT_START, None),
-                SlotSet(SLOT_LABEL, None),
-                SlotSet(CONFIRMED, None),
-                SlotSet(TIME_WISH, start.isoformat(timespec="minutes")),
-                ActiveLoop(FORM),
-                FollowupAction(FORM),
-            ]
+            return _back_to_form(FORM, start)
         except (SQLAlchemyError, bk.BookingError) as exc:
             log.error("booking: booking failed (%s)", type(exc).__name__)
             dispatcher.utter_message(response="utter_booking_error", telefon=phone)
@@ -507,17 +532,11 @@ class ActionBookMeeting(Action):
 # --------------------------------------------------------------------------- cancel / move
 
 
-class ValidateBookingChangeForm(_ConfirmedSlot, FormValidationAction):
+class ValidateBookingChangeForm(_ConfirmedSlot, CitizenFormValidation):
     def name(self) -> str:
         return "validate_booking_change_form"
 
-    async def required_slots(
-        self,
-        domain_slots: List[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[str]:
+    def slots_for(self, domain_slots: List[str], tracker: Tracker) -> List[str]:
         if tracker.get_slot(CHANGE_KIND) == MOVE:
             return domain_slots
         return [s for s in domain_slots if s != SLOT_START]
@@ -529,8 +548,12 @@ class ValidateBookingChangeForm(_ConfirmedSlot, FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        ref = bk.normalize_reference(str(slot_value or ""))
-        if len(ref) != bk.REFERENCE_LENGTH or not set(ref) <= set(bk.REFERENCE_ALPHABET):
+        text = str(slot_value or "")
+        switch = _switch_kind(text, tracker, dispatcher)
+        if switch:
+            return {**switch, REFERENCE: bt.find_reference(text)}
+        ref = bt.find_reference(text) or bt.find_reference(text, loose=True)
+        if ref is None:
             dispatcher.utter_message(response="utter_booking_reference_invalid")
             return {REFERENCE: None}
         return {REFERENCE: ref}
@@ -598,8 +621,24 @@ class ActionAskBookingReference(Action):
         return []
 
 
+def _switch_kind(text: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[str, Any]:
+    """ "Nej, jeg vil FLYTTE det, ikke aflyse": the same form goes on as the other kind."""
+    said = bt.change_kind_from_text(text)
+    if said is None or said == tracker.get_slot(CHANGE_KIND):
+        return {}
+    dispatcher.utter_message(response=_CHANGE_INTRO[said])
+    return {CHANGE_KIND: said}
+
+
 def _change_done(extra: List[EventType] | None = None) -> List[EventType]:
-    return [*(extra or []), *_reset(CHANGE_SLOTS), SlotSet(CHANGE_KIND, None)]
+    return [*(extra or []), *_reset([*CHANGE_SLOTS, FORM_STOPPED]), SlotSet(CHANGE_KIND, None)]
+
+
+def _change_stopped(tracker: Tracker, dispatcher: CollectingDispatcher, phone: str) -> bool:
+    if stopped(tracker):
+        dispatcher.utter_message(response="utter_booking_stopped", telefon=phone)
+        return True
+    return False
 
 
 class ActionCancelBooking(Action):
@@ -611,6 +650,8 @@ class ActionCancelBooking(Action):
     ) -> List[EventType]:
         settings = get_settings()
         phone = _phone(settings)
+        if _change_stopped(tracker, dispatcher, phone):
+            return _change_done()
         confirmed = tracker.get_slot(CONFIRMED)
         if confirmed is None:
             return _change_done()
@@ -655,6 +696,8 @@ class ActionMoveBooking(Action):
     ) -> List[EventType]:
         settings = get_settings()
         phone = _phone(settings)
+        if _change_stopped(tracker, dispatcher, phone):
+            return _change_done()
         confirmed = tracker.get_slot(CONFIRMED)
         if confirmed is None:
             return _change_done()
@@ -682,14 +725,7 @@ class ActionMoveBooking(Action):
                 )
         except bk.SlotTaken:
             dispatcher.utter_message(response="utter_booking_slot_taken")
-            return [
-                SlotSet(SLOT_START, None),
-                SlotSet(SLOT_LABEL, None),
-                SlotSet(CONFIRMED, None),
-                SlotSet(TIME_WISH, start.isoformat(timespec="minutes")),
-                ActiveLoop(CHANGE_FORM),
-                FollowupAction(CHANGE_FORM),
-            ]
+            return _back_to_form(CHANGE_FORM, start)
         except (bk.BookingNotFound, bk.BookingNotChangeable):
             dispatcher.utter_message(response="utter_booking_not_changeable", telefon=phone)
             return _change_done()

@@ -8,12 +8,15 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.explain import copenhagen_today, load_nlp, replies_for_message
+from actions.competence import ActionCompetence
+from bot.explain import citizens_own_words, copenhagen_today, load_nlp, replies_for_message
 from bot.glossary import Glossary, cached_glossary
 from bot.laws import LawBook, cached_lawbook
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
+
+LETTER_INTENT = "indsat_brev"
 
 
 class ActionExplain(Action):
@@ -51,6 +54,10 @@ class ActionExplain(Action):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
+        if intent == LETTER_INTENT and citizens_own_words(text):
+            # A long personal message ("Goddag. Jeg er 84 ... Venlig hilsen Inger") is the
+            # citizen's matter, not a letter to explain.
+            return await ActionCompetence().run(dispatcher, tracker, domain)
         nlp, glossary, lawbook, max_chars = self._resources()
         replies = replies_for_message(
             text,

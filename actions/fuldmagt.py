@@ -5,7 +5,7 @@
   "Ret adressen" (deny) asks again, a new address typed at the confirmation step
   replaces the old one.
 - ``action_send_fuldmagt``: records the request and queues the mail; clears the slots.
-- ``action_fuldmagt_cancel``: stops the form and clears the slots.
+- "stop"/"annuller" or the Annuller button ends the form (actions/forms.py); nothing is sent.
 
 The database is opened lazily on first use (nothing at import time).
 """
@@ -13,16 +13,19 @@ The database is opened lazily on first use (nothing at import time).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import sessionmaker
 
+from actions.explain import ActionExplain
+from actions.forms import FORM_STOPPED, CitizenFormValidation, latest_text, stopped
 from bot.contact import Contact, cached_contact
 from bot.db import session_scope, shared_session_factory
 from bot.fuldmagt import (
@@ -33,9 +36,12 @@ from bot.fuldmagt import (
     extract_address,
     request_fuldmagt,
 )
+from bot.language.answers import yes_no
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+_BISIDDER = re.compile(r"\bbisidder", re.IGNORECASE)
 
 EMAIL_SLOT = "fuldmagt_email"
 CONFIRMED_SLOT = "fuldmagt_confirmed"
@@ -50,23 +56,30 @@ def _contact(settings: Settings) -> Contact:
 
 
 def _reset_slots() -> List[EventType]:
-    return [SlotSet(EMAIL_SLOT, None), SlotSet(CONFIRMED_SLOT, None)]
+    return [SlotSet(EMAIL_SLOT, None), SlotSet(CONFIRMED_SLOT, None), SlotSet(FORM_STOPPED, None)]
 
 
 class ActionFuldmagtIntro(Action):
     def name(self) -> str:
         return "action_fuldmagt_intro"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        text = latest_text(tracker)
+        if _BISIDDER.search(text):
+            # "Skal en bisidder have en fuldmagt?" is a question about words: explain them
+            # (the glossary says a bisidder needs none) instead of asking for an address.
+            await ActionExplain().run(dispatcher, tracker, domain)
+            return [FollowupAction("action_listen")]
         contact = _contact(get_settings())
         dispatcher.utter_message(response="utter_fuldmagt_explain")
         dispatcher.utter_message(response="utter_fuldmagt_phone", telefon=contact.hovedtelefon)
-        return _reset_slots()
+        given = None if text.startswith("/") else extract_address(text)
+        return [*_reset_slots(), SlotSet(EMAIL_SLOT, given if given and "@" in given else None)]
 
 
-class ValidateFuldmagtForm(FormValidationAction):
+class ValidateFuldmagtForm(CitizenFormValidation):
     def name(self) -> str:
         return "validate_fuldmagt_form"
 
@@ -110,9 +123,15 @@ class ValidateFuldmagtForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
-        if slot_value is True:
+        if "@" in str(slot_value):  # a new address at the confirmation step
+            return {CONFIRMED_SLOT: None}
+        answer = slot_value if isinstance(slot_value, bool) else yes_no(str(slot_value))
+        if answer is True:
             return {CONFIRMED_SLOT: True}
-        # "Ret adressen": ask for the address again.
+        if answer is None:
+            dispatcher.utter_message(response="utter_fuldmagt_confirm_unclear")
+            return {CONFIRMED_SLOT: None}
+        # "Ret adressen" / "nej": ask for the address again.
         return {CONFIRMED_SLOT: None, EMAIL_SLOT: None}
 
 
@@ -126,6 +145,9 @@ class ActionSendFuldmagt(Action):
         settings = get_settings()
         contact = _contact(settings)
         phone = contact.hovedtelefon
+        if stopped(tracker):
+            dispatcher.utter_message(response="utter_fuldmagt_cancelled", telefon=phone)
+            return _reset_slots()
         address: str | None = tracker.get_slot(EMAIL_SLOT)
         if not address or tracker.get_slot(CONFIRMED_SLOT) is not True:
             dispatcher.utter_message(response="utter_fuldmagt_error", telefon=phone)
@@ -160,13 +182,3 @@ class ActionSendFuldmagt(Action):
         return _reset_slots()
 
 
-class ActionFuldmagtCancel(Action):
-    def name(self) -> str:
-        return "action_fuldmagt_cancel"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        contact = _contact(get_settings())
-        dispatcher.utter_message(response="utter_fuldmagt_cancelled", telefon=contact.hovedtelefon)
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *_reset_slots()]

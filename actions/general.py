@@ -10,10 +10,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.competence import respond
-from bot.competence import Context, Parse, cached_competence, decide, likely_route
+from actions.competence import answer_question, pending_answer, respond
+from bot.competence import Context, Parse, build_route, cached_competence, decide, likely_route
+from bot.complaint_deadline import answer as deadline_answer
+from bot.complaint_deadline import cached_rule
 from bot.contact import cached_contact
 from bot.fallback import cached_fallback, second_in_a_row, suggestions
+from bot.language.tone import is_upset
 from bot.settings import get_settings
 
 
@@ -37,6 +40,9 @@ class ActionSessionStart(Action):
         return events
 
 
+DEADLINE_GUIDE_ROUTE = "borgerraadgiver_klagevejledning"
+
+
 class ActionFallback(Action):
     """First miss: ask to rephrase and suggest topics. Second miss in a row: a person."""
 
@@ -51,16 +57,27 @@ class ActionFallback(Action):
             for e in tracker.events
             if e.get("event") == "user"
         ]
+        settings = get_settings()
+        competence = cached_competence(settings.data_dir / "competence.yml")
+        answer = pending_answer(tracker)
+        route = tracker.get_slot("route")
+        asked = tuple(tracker.get_slot("competence_asked") or ())
+        if answer is not None and route:
+            # A yes or no to the competence check's question, in the citizen's own words.
+            return answer_question(tracker, competence, answer, dispatcher)
         if second_in_a_row(user_intents[:-1]):
             dispatcher.utter_message(response="utter_fallback_human")
             return []
-        settings = get_settings()
-        competence = cached_competence(settings.data_dir / "competence.yml")
         parse = Parse.from_rasa(tracker.latest_message or {})
-        if likely_route(parse, competence):
+        today = datetime.now(ZoneInfo(settings.timezone)).date()
+        rule = cached_rule(settings.data_dir / "complaint_deadline.yml")
+        deadline = deadline_answer(parse.text, today, rule)
+        if deadline is not None:
+            # "hvornaar er fristen ... den 3. november": a deadline question, worked out.
+            guide = build_route(DEADLINE_GUIDE_ROUTE, competence)
+            return respond(guide, competence, dispatcher, asked, deadline)
+        if is_upset(parse.text) or likely_route(parse, competence):
             # Unsure, but the words of the message point to a matter we can route.
-            today = datetime.now(ZoneInfo(settings.timezone)).date()
-            asked = tuple(tracker.get_slot("competence_asked") or ())
             decision = decide(parse, today, competence, Context(asked=asked))
             return respond(decision, competence, dispatcher, asked)
         data = cached_fallback(settings.data_dir / "fallback.yml")

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
 import yaml
-from pydantic import BaseModel, root_validator
+from pydantic import BaseModel, root_validator, validator
 
+from bot.language.tone import is_upset
 from bot.timeexpr import find_periods, more_than_a_year_ago
 
 BORGERRAADGIVER = "borgerraadgiver"
@@ -67,26 +68,151 @@ CLOSE_CALL = 0.2
 QUESTION_KIND = "kind"  # the decision itself, or how you were treated?
 QUESTION_ENDED = "ended"  # did it end more than a year ago?
 QUESTION_DIALOGUE = "dialogue"  # did you try the administration first (§ 14)?
+QUESTION_WHAT = "what"  # an upset message the NLU is unsure of: what happened?
 
 
-class BodyData(BaseModel):
+# --- where a statement comes from (data/competence.yml, contact.yml, glossary.yml, laws.yml) ---
+
+# The seed: Borgerrådgivningens own page on aalborg.dk with the full vedtægt.
+SEED_SOURCE = "seed: Borgerrådgivningens side og vedtægt"
+SEED_URL = "https://www.aalborg.dk/mit-liv/personlige-forhold/hjaelp-til-oekonomi-og-jura/borgerraadgivning"
+# Names that show that a text describes an authority (what it handles, how to complain,
+# deadlines, contact). A glossary term or law text that names one must say where the
+# statement comes from (``source``) and when it was checked (``checked``).
+AUTHORITY_NAMES: Tuple[str, ...] = (
+    "Ankestyrelsen",
+    "Familieretshuset",
+    "familieretten",
+    "Skattestyrelsen",
+    "Vurderingsstyrelsen",
+    "Gældsstyrelsen",
+    "Skatteankestyrelsen",
+    "Udbetaling Danmark",
+    "Nævnenes Hus",
+    "Planklagenævnet",
+    "Miljø- og Fødevareklagenævnet",
+    "Byggeklageenheden",
+    "Forbrugerklagenævnet",
+    "Region Nordjylland",
+    "Patientkontoret",
+    "Styrelsen for Patientklager",
+    "ombudsmand",
+    "domstol",
+    "byret",
+    "Socialtilsyn",
+    "Huslejenævnet",
+    "Beboerklagenævnet",
+    "kommunale tilsyn",
+    "Datatilsynet",
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def names_an_authority(*texts: str | None) -> List[str]:
+    """The authority names in ``AUTHORITY_NAMES`` that the texts mention."""
+    low = " ".join(t for t in texts if t).lower()
+    return [name for name in AUTHORITY_NAMES if name.lower() in low]
+
+
+def check_source(value: Any) -> List[str]:
+    """``source``: one address or a list; each a web address or the seed."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        raise ValueError("source skal være en webadresse eller en liste af webadresser")
+    out: List[str] = []
+    for item in value:
+        text = str(item).strip()
+        if not (text.startswith("https://") or text.startswith("http://") or text == SEED_SOURCE):
+            raise ValueError(
+                f"source {text!r} skal være en webadresse (https://...) eller {SEED_SOURCE!r}"
+            )
+        out.append(text)
+    return out
+
+
+def check_checked(value: Any) -> str:
+    """``checked``: the day the source was read, as "ÅÅÅÅ-MM-DD"."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip() if value is not None else ""
+    if not _DATE.match(text):
+        raise ValueError('checked skal være en dato som "2026-12-01"')
+    date.fromisoformat(text)  # a real day
+    return text
+
+
+def check_optional_source(entry: str, values: Dict[str, Any], *texts: str | None) -> None:
+    """For glossary terms and laws: source and checked come together, and are required
+    when the text names an authority."""
+    source, checked = values.get("source"), values.get("checked")
+    if (source is None) != (checked is None):
+        raise ValueError(f"{entry}: source og checked skal stå sammen")
+    named = names_an_authority(*texts)
+    if named and source is None:
+        raise ValueError(
+            f"{entry} nævner {', '.join(named)}: skriv source (myndighedens egen side) og checked"
+        )
+
+
+class Sourced(BaseModel):
+    """A statement about an authority: where it comes from and when that was checked."""
+
+    source: List[str]
+    checked: str
+
+    _source = validator("source", pre=True, allow_reuse=True)(check_source)
+    _checked = validator("checked", pre=True, allow_reuse=True)(check_checked)
+
+
+class BodyData(Sourced):
+    """An authority the chat sends the citizen to."""
+
     name: str
+    handles: str  # what the authority handles, in plain Danish
     web: str
+    # A telephone number from the source, or, when no source gives one, a text without
+    # digits that sends the citizen to the web address ("står på hjemmesiden").
     phone: str
 
+    @validator("web")
+    def _web_is_an_address(cls, value: str) -> str:
+        if not value.startswith("https://") or " " in value:
+            raise ValueError("web skal være én webadresse, der begynder med https://")
+        return value
 
-class RouteData(BaseModel):
+    @validator("phone")
+    def _phone_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("phone må ikke være tom")
+        return value
+
+
+class RouteData(Sourced):
     coarse: str
     intent: str | None
     paragraph: str | None
     reason: str
     body: str | None
+    # Further authorities the route names in ``how`` (fx Vurderingsstyrelsen for skat).
+    also_bodies: List[str] = []
     how: str
     mention: str
     keywords: List[str] = []
 
+    @validator("paragraph")
+    def _paragraph_for_citizens(cls, value: str | None) -> str | None:
+        # Shown to the citizen as "Grundlag: ..." or in brackets: a reference to the
+        # vedtægt they can look up, not internal notes.
+        if value is not None and ("vedtægt" not in value or "§" not in value):
+            raise ValueError(
+                "paragraph skal henvise til Borgerrådgivningens vedtægt, fx "
+                '"Borgerrådgivningens vedtægt § 7, stk. 1"'
+            )
+        return value
 
-class OtherMunicipality(BaseModel):
+
+class OtherMunicipality(Sourced):
     reason: str
     how: str
 
@@ -106,6 +232,9 @@ class CompetenceData(BaseModel):
         for label, route in routes.items():
             if route.body and route.body not in bodies:
                 raise ValueError(f"ruten {label} peger på en ukendt myndighed: {route.body}")
+            for extra in route.also_bodies:
+                if extra not in bodies:
+                    raise ValueError(f"ruten {label} nævner en ukendt myndighed: {extra}")
             if route.coarse != BORGERRAADGIVER and route.coarse != label:
                 raise ValueError(f"ruten {label}: coarse skal være {BORGERRAADGIVER} eller {label}")
         missing = {TOO_OLD, PRIVATE, DECISION_ROUTE, *COMPLAINT_ROUTES} - set(routes)
@@ -177,6 +306,8 @@ class Decision:
     on_behalf: bool = False
     period: str | None = None
     original_route: str | None = None
+    about_decision: bool = False
+    upset: bool = False
 
     def as_json(self, text: str) -> Dict[str, Any]:
         return {
@@ -220,6 +351,12 @@ _EMPLOYEE = re.compile(
     r"|min ansættelse|min løn)\b"
 )
 _KOMMUNE = re.compile(r"\b(kommunen|aalborg kommune|kommunens)\b")
+# The message speaks of a decision: then "the advisor cannot change decisions" helps.
+_DECISION_WORDS = re.compile(
+    r"(afgørelse|afslag|afvist|bevilg|frakend|nedsat|stoppet|ophør|genvurder|ændre? (min|en) )"
+)
+# Routes where the advisor's limit on decisions is part of the answer (§ 7, stk. 3).
+DECISION_LIMIT_ROUTES = ("borgerraadgiver_klagevejledning", "borgerraadgiver_forstaa_afgoerelse")
 _ENDED = re.compile(
     r"\b(afsluttet|afsluttede|lukket|lukkede|sluttede|slut|afgjort|ophørt|ophørte)\b"
 )
@@ -285,6 +422,11 @@ def _another_municipality(text: str) -> bool:
     return any(
         m.group(1) not in _NOT_MUNICIPALITY_NAMES for m in _ANOTHER_MUNICIPALITY.finditer(low)
     )
+
+
+def build_route(label: str, data: CompetenceData) -> Decision:
+    """The decision for a route chosen by other means (a worked-out deadline question)."""
+    return _build(label, data)
 
 
 def _build(label: str, data: CompetenceData, **extra: Any) -> Decision:
@@ -373,6 +515,13 @@ def decide(
         )
 
     decision = _build(main, data, confident=confident, also=also, on_behalf=on_behalf)
+    decision.about_decision = bool(_DECISION_WORDS.search(text.lower()))
+    decision.upset = is_upset(text)
+    unsure_redirect = data.routes[main].coarse != BORGERRAADGIVER and not hits.get(main)
+    if decision.upset and (not confident or unsure_redirect) and QUESTION_WHAT not in context.asked:
+        # Angry words alone must not pick a redirect: acknowledge and ask what happened.
+        decision.question = QUESTION_WHAT
+        return decision
     decision.question = _question(decision, candidates, text, context)
     if main in COMPLAINT_ROUTES:
         tried = context.dialogue_tried
@@ -429,7 +578,15 @@ def follow_up(route: str, data: CompetenceData, context: Context) -> Decision:
 def plan_messages(decision: Decision, data: CompetenceData) -> List[Tuple[str, Dict[str, Any]]]:
     """Which responses the chat sends for a decision, with their variables."""
     if decision.question:
-        return [(f"utter_competence_ask_{decision.question}", {})]
+        ask: List[Tuple[str, Dict[str, Any]]] = [(f"utter_competence_ask_{decision.question}", {})]
+        return [("utter_competence_acknowledge", {}), *ask] if decision.upset else ask
+    plan = _plan(decision, data)
+    if decision.upset:
+        plan.insert(0, ("utter_competence_acknowledge", {}))
+    return plan
+
+
+def _plan(decision: Decision, data: CompetenceData) -> List[Tuple[str, Dict[str, Any]]]:
     main = {"reason": decision.reason, "paragraph": decision.paragraph or "", "how": decision.how}
     also = [("utter_competence_also", {"mention": data.routes[a].mention}) for a in decision.also]
     if decision.route == TOO_OLD:
@@ -441,7 +598,8 @@ def plan_messages(decision: Decision, data: CompetenceData) -> List[Tuple[str, D
         plan = [("utter_competence_within", main)]
         if decision.dialogue_first:
             plan.append(("utter_competence_dialogue_first", {}))
-        plan.append(("utter_competence_cannot_decide", {}))
+        if decision.about_decision or decision.route in DECISION_LIMIT_ROUTES:
+            plan.append(("utter_competence_cannot_decide", {}))
         if decision.on_behalf:
             plan.append(("utter_competence_on_behalf", {}))
         return plan + also + [("utter_competence_next_steps", {})]
@@ -451,8 +609,11 @@ def plan_messages(decision: Decision, data: CompetenceData) -> List[Tuple[str, D
             "body_web": decision.body.web,
             "body_phone": decision.body.phone,
         }
+        # Without a sourced phone number the reply names the web address only.
+        has_phone = any(c.isdigit() for c in decision.body.phone)
+        redirect = "utter_competence_redirect" if has_phone else "utter_competence_redirect_web"
         return (
-            [("utter_competence_redirect", {**main, **body})]
+            [(redirect, {**main, **body})]
             + also
             + [("utter_competence_more_help", {})]
         )

@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List, Tuple
 
 from bot.booking import load_booking_file
 from bot.competence import load_competence
+from bot.complaint_deadline import load_rule as load_deadline_rule
 from bot.contact import load_contact
 from bot.fallback import load_fallback
 from bot.fuldmagt import load_texts as load_fuldmagt_texts
@@ -29,6 +30,7 @@ def loaders(data_dir: Path) -> Dict[str, Callable[[], Any]]:
     return {
         "contact.yml": lambda: load_contact(contact),
         "competence.yml": lambda: load_competence(data_dir / "competence.yml"),
+        "complaint_deadline.yml": lambda: load_deadline_rule(data_dir / "complaint_deadline.yml"),
         "fallback.yml": lambda: load_fallback(data_dir / "fallback.yml"),
         "glossary.yml": lambda: load_glossary(data_dir / "glossary.yml"),
         "laws.yml": lambda: load_lawbook(data_dir / "laws.yml"),

@@ -19,7 +19,7 @@ Dates are read as "3. december 2026", "3. dec. 2026", "3.12.2026", "03-12-2026",
 "3/12". A date without a year is the first such day on or after the reference day
 (the letter's date when known, otherwise today).
 
-The letter's date is taken from "Dato: ...", "Aalborg, den ...", "Brevdato ..." or a
+The letter's date is taken from "Dato: ...", "Aalborg, den ...", "Brevdato ...", "dateret ..." or a
 line holding only a date near the top; the day the citizen received the letter from
 "modtaget den ...", "jeg fik brevet den ...", "fik brevet i dag / i går".
 
@@ -158,7 +158,8 @@ _CUE_BEFORE_DATE = re.compile(
 )
 
 _LETTER_DATE_RE = re.compile(
-    r"(?:\b(?:[Bb]rev)?[Dd]ato\s*:?|^\s*[A-ZÆØÅ][a-zæøå]+\s*,?\s+(?:den|d\.))\s*(?:den\s+|d\.\s*)?$",
+    r"(?:\b(?:[Bb]rev)?[Dd]ato\s*:?|\b[Dd]ateret|\b[Ss]kre(?:vet|t)"
+    r"|^\s*[A-ZÆØÅ][a-zæøå]+\s*,?\s+(?:den|d\.))\s*(?:den\s+|d\.\s*)?$",
 )
 _RECEIPT_RE = re.compile(
     r"(?:\b(?:jeg|vi)\s+(?:modtog|fik)\b[^.\n]{0,30}?|^\s*modtaget\s*:?\s*"

@@ -119,9 +119,29 @@ def _authority_voice(text: str) -> bool:
     )
 
 
+# What only a letter from an authority says; a citizen's own message rarely does.
+_STRONG_LETTER_MARKERS = re.compile(
+    r"klagevejledning|§|\bvi\s+har\s+(?:truffet|besluttet|vurderet|lagt\s+vægt)"
+    r"|\bdu\s+har\s+(?:søgt|ansøgt)|\bpartshøring\b|\bafgørelse\s+om\b",
+    re.IGNORECASE,
+)
+_QUOTED_PART = re.compile(r"[\"“”„«][^\"“”„«»]{80,}")
+
+
+def citizens_own_words(text: str) -> bool:
+    """A personal message ("Goddag. Jeg er 84 år ... Venlig hilsen Inger"), not a letter."""
+    return (
+        len(_CITIZEN_VOICE.findall(text)) >= 3
+        and not _STRONG_LETTER_MARKERS.search(text)
+        and not _QUOTED_PART.search(text)
+    )
+
+
 def looks_like_letter(text: str) -> bool:
     """True when ``text`` reads like (part of) a letter rather than a question."""
     stripped = text.strip()
+    if citizens_own_words(stripped):
+        return False
     score = 2 if len(stripped) >= 400 else 1 if len(stripped) >= 150 else 0
     if _authority_voice(stripped):
         score += 2

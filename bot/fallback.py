@@ -31,15 +31,31 @@ def cached_fallback(path: Path) -> FallbackData:
     return load_fallback(path)
 
 
+# Below this the classifier's guess says nothing about what was asked.
+MIN_SUGGESTION_CONFIDENCE = 0.1
+PERSON_INTENT = "request_human"
+
+
 def suggestions(ranking: Sequence[Tuple[str, float]], data: FallbackData) -> List[Dict[str, str]]:
-    """Buttons for the most likely known intents, best first."""
+    """Buttons for the likely known intents, best first, and always a person last.
+
+    Only intents the classifier finds at least somewhat likely are offered, so a
+    follow-up it did not understand does not get unrelated topics.
+    """
     buttons: List[Dict[str, str]] = []
-    for intent, _confidence in ranking:
-        title = data.suggestions.get(intent)
-        if title and intent != FALLBACK_INTENT:
-            buttons.append({"title": title, "payload": f"/{intent}"})
-        if len(buttons) >= data.fallback_buttons_max:
+    for intent, confidence in ranking:
+        if len(buttons) >= data.fallback_buttons_max - 1:
             break
+        title = data.suggestions.get(intent)
+        if (
+            title
+            and intent not in (FALLBACK_INTENT, PERSON_INTENT)
+            and confidence >= MIN_SUGGESTION_CONFIDENCE
+        ):
+            buttons.append({"title": title, "payload": f"/{intent}"})
+    person = data.suggestions.get(PERSON_INTENT)
+    if person:
+        buttons.append({"title": person, "payload": f"/{PERSON_INTENT}"})
     return buttons
 
 

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.language.fold import fold
+
 MONTHS = {
     "januar": 1,
     "februar": 2,
@@ -122,11 +124,15 @@ _SEASON = r"(forår|sommer|efterår|vinter)(?:en|et)?"
 _YEAR = r"((?:19|20)\d{2})"
 
 _RELATIVE = re.compile(
-    r"\bfor\s+(?:over\s+|mere\s+end\s+|omkring\s+|ca\.?\s+|cirka\s+|næsten\s+|godt\s+)?"
+    r"\b(?:for|det\s+er|er\s+det|der\s+er\s+gået)\s+(?:over\s+|mere\s+end\s+|omkring\s+|ca\.?\s+|cirka\s+|næsten\s+|godt\s+)?"
     + _NUM
     + r"\s+(år|måned(?:er)?|uge(?:r)?|dag(?:e)?)\s+siden\b"
 )
-_OVER = re.compile(r"\bfor\s+(over|mere\s+end)\s+")
+_OVER = re.compile(r"\b(?:for|det\s+er|er\s+det|der\s+er\s+gået)\s+(over|mere\s+end)\s+")
+# Recent days: "i går", "i forgårs", "i dag", "i mandags", "i sidste uge".
+_RECENT_DAY = re.compile(r"\bi\s+(dag|går|forgårs|(man|tirs|ons|tors|fre|lør|søn)dags)\b")
+_LAST_WEEK = re.compile(r"\bi\s+sidste\s+uge\b|\bsidste\s+uge\b")
+_WEEKDAY_STEMS = ("man", "tirs", "ons", "tors", "fre", "lør", "søn")
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)?\d{2})\b")
 _DATE_WORDS = re.compile(r"\b(\d{1,2})\.?\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?")
 _MONTH_YEAR = re.compile(
@@ -160,7 +166,7 @@ def _number(word: str) -> float:
 
 def find_periods(text: str, today: date) -> list[Period]:
     """All past periods referred to in ``text``, relative to ``today``."""
-    low = text.lower()
+    low = fold(text).lower()
     periods: list[Period] = []
     taken: list[tuple[int, int]] = []
 
@@ -242,6 +248,23 @@ def find_periods(text: str, today: date) -> list[Period]:
         else:
             start, end = _last_occurrence_of_season(season, today)
         add(m, start, end)
+
+    for m in _RECENT_DAY.finditer(low):
+        word = m.group(1)
+        if word == "dag":
+            when = today
+        elif word == "går":
+            when = today - timedelta(days=1)
+        elif word == "forgårs":
+            when = today - timedelta(days=2)
+        else:
+            back = (today.weekday() - _WEEKDAY_STEMS.index(m.group(2))) % 7 or 7
+            when = today - timedelta(days=back)
+        add(m, when, when)
+    for m in _LAST_WEEK.finditer(low):
+        if free(m):
+            monday = today - timedelta(days=today.weekday() + 7)
+            add(m, monday, monday + timedelta(days=6))
 
     for m in _LAST_YEAR.finditer(low):
         if free(m):

@@ -70,6 +70,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable
 
+from bot.language.fold import fold
+
 WEEKDAYS: dict[str, int] = {
     "mandag": 0,
     "tirsdag": 1,
@@ -360,8 +362,11 @@ def _norm_date_match(m: re.Match[str], today: date) -> date | None:
 
 
 def parse_wish(text: str, now: datetime) -> TimeWish:
-    """Parse a Danish time wish relative to ``now`` (aware, local time)."""
-    t = _Text(text)
+    """Parse a Danish time wish relative to ``now`` (aware, local time).
+
+    Danish written without æøå ("naeste uge", "paa fredag") is read too.
+    """
+    t = _Text(fold(text))
     today = now.date()
     recognized = False
     date_from: date | None = None
@@ -570,6 +575,25 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
     if at is not None and (time_from is not None or time_to is not None):
         wish = replace(wish, time_from=None, time_to=None)
     return wish
+
+
+def refine_wish(previous: str, text: str, now: datetime) -> str:
+    """The wish to use when the citizen answers an offer with more detail.
+
+    "kl 13 er fint" after "den 10. december om eftermiddagen" keeps the day:
+    a new wish that names no day is read together with the previous one.
+    A new wish with a day of its own replaces the previous one.
+    """
+    new = parse_wish(text, now)
+    if not previous or not new.recognized:
+        return text
+    has_day = new.date_from is not None or new.weekdays or new.date_to is not None
+    if has_day:
+        return text
+    old = parse_wish(previous, now)
+    if old.date_from is None and not old.weekdays:
+        return text
+    return f"{previous} {text}"
 
 
 def describe(wish: TimeWish, fmt_day: Callable[[date], str]) -> str:

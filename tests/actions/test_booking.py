@@ -22,7 +22,6 @@ from actions.booking import (
     ActionAskBookingSlotStart,
     ActionBookingChangeStart,
     ActionBookingStart,
-    ActionBookingStop,
     ActionBookMeeting,
     ActionCancelBooking,
     ActionMoveBooking,
@@ -58,7 +57,8 @@ CHANGE_SLOTS = [
 ]
 RESET_BOOKING = [SlotSet(name, None) for name in BOOKING_SLOTS]
 CHANGE_DONE = [SlotSet(name, None) for name in CHANGE_SLOTS] + [
-    SlotSet("booking_change_kind", None)
+    SlotSet("form_stopped", None),
+    SlotSet("booking_change_kind", None),
 ]
 
 
@@ -185,21 +185,119 @@ def test_domain_declares_every_response_and_action_used() -> None:
 
 def test_start_resets_and_introduces() -> None:
     events, messages = run(ActionBookingStart(), tracker({"booking_topic": "gammelt"}, form=None))
-    assert events == RESET_BOOKING
+    assert events == [
+        *RESET_BOOKING,
+        SlotSet("form_stopped", None),
+        SlotSet("booking_meeting_type", None),
+        SlotSet("booking_time_wish", None),
+    ]
     assert messages == [msg("utter_booking_intro")]
 
 
-def test_stop_ends_the_form(factory) -> None:  # type: ignore[no-untyped-def]
-    trk = tracker({"requested_slot": "booking_name"}, text="stop", intent="stop")
-    events, messages = run(ActionBookingStop(), trk)
-    assert events == [
-        ActiveLoop(None),
-        SlotSet("requested_slot", None),
-        *RESET_BOOKING,
-        SlotSet("booking_reference", None),
-        SlotSet("booking_change_contact", None),
+def test_start_uses_what_the_opening_message_says(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(booking_actions, "_now", lambda s: NOW)
+    text = "kan I ringe mig op på torsdag formiddag?"
+    events, _ = run(ActionBookingStart(), tracker({}, form=None, text=text, intent="book_meeting"))
+    assert events[-2:] == [
+        SlotSet("booking_meeting_type", "telefon"),
+        SlotSet("booking_time_wish", text),
     ]
+
+
+def test_start_of_a_change_uses_the_reference_and_the_words() -> None:
+    text = "jeg vil gerne flytte mit møde K7M4QX"
+    trk = tracker({}, form=None, text=text, intent="cancel_booking")
+    events, messages = run(ActionBookingChangeStart(), trk)
+    assert events[0] == SlotSet("booking_change_kind", "flyt")  # the words win over the intent
+    assert events[-1] == SlotSet("booking_reference", "K7M4QX")
+    assert messages == [msg("utter_booking_change_intro_move")]
+
+
+def test_a_typed_stop_ends_the_form_and_books_nothing(factory) -> None:  # type: ignore[no-untyped-def]
+    trk = tracker(
+        {"requested_slot": "booking_name"}, text="glem det", candidates={"booking_name": "glem det"}
+    )
+    events, messages = run(ValidateBookingForm(), trk)
+    assert events == [
+        SlotSet("booking_name", None),
+        SlotSet("form_stopped", True),
+        SlotSet("requested_slot", None),
+    ]
+    assert messages == []
+    events, messages = run(ActionBookMeeting(), tracker({"form_stopped": True}, form=None))
+    assert events == [*RESET_BOOKING, SlotSet("form_stopped", None)]
     assert messages == [msg("utter_booking_stopped", telefon=PHONE)]
+    with factory() as session:
+        assert bk.count_active(session) == 0
+
+
+def test_a_name_is_an_answer_never_a_stop(factory) -> None:  # type: ignore[no-untyped-def]
+    trk = tracker(
+        {"requested_slot": "booking_name"},
+        text="Bent Larsen",
+        intent="stop",  # whatever the classifier thought
+        candidates={"booking_name": "Bent Larsen"},
+    )
+    events, messages = run(ValidateBookingForm(), trk)
+    assert events == [SlotSet("booking_name", "Bent Larsen")]
+    assert messages == []
+
+
+def test_cleared_slots_are_not_validated_when_the_form_starts(factory) -> None:  # type: ignore[no-untyped-def]
+    cleared = {name: None for name in BOOKING_SLOTS}
+    trk = tracker({"requested_slot": None}, text="book et møde", candidates=cleared)
+    events, messages = run(ValidateBookingForm(), trk)
+    assert messages == []  # no "Det forstod jeg ikke" before the citizen has said anything
+    assert events == [SlotSet(name, None) for name in BOOKING_SLOTS]
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("ja aflys", True), ("Ja, aflys mødet", True), ("jep", True), ("nej", False)],
+)
+def test_a_typed_confirmation_works_like_the_buttons(factory, typed, expected) -> None:  # type: ignore[no-untyped-def]
+    trk = _change_tracker(
+        {"requested_slot": "booking_confirmed", "booking_change_kind": "aflys"},
+        text=typed,
+        candidates={"booking_confirmed": typed},
+    )
+    events, messages = run(ValidateBookingChangeForm(), trk)
+    assert events[0] == SlotSet("booking_confirmed", expected)
+    assert messages == []
+
+
+def test_a_no_with_a_new_hour_keeps_the_day(factory) -> None:  # type: ignore[no-untyped-def]
+    slots = {
+        "requested_slot": "booking_confirmed",
+        "booking_slot_start": "2025-12-03T10:00+01:00",
+        "booking_slot_label": "onsdag den 3. december kl. 10.00",
+    }
+    typed = "nej, hellere kl 13"
+    trk = tracker(slots, text=typed, candidates={"booking_confirmed": typed})
+    events, messages = run(ValidateBookingForm(), trk)
+    assert SlotSet("booking_slot_start", "2025-12-03T13:00+01:00") in events
+    assert SlotSet("booking_confirmed", None) in events
+    assert messages == []
+
+
+def test_an_hour_after_a_day_keeps_the_day(factory) -> None:  # type: ignore[no-untyped-def]
+    slots = {"requested_slot": "booking_slot_start", "booking_time_wish": "den 3. december"}
+    trk = tracker(slots, text="kl 13 er fint", candidates={"booking_slot_start": "kl 13 er fint"})
+    events, _ = run(ValidateBookingForm(), trk)
+    assert events[0] == SlotSet("booking_slot_start", "2025-12-03T13:00+01:00")
+
+
+def test_a_cancel_turns_into_a_move_when_the_citizen_says_so(factory) -> None:  # type: ignore[no-untyped-def]
+    typed = "nej jeg vil FLYTTE det, ikke aflyse"
+    trk = _change_tracker(
+        {"requested_slot": "booking_reference", "booking_change_kind": "aflys"},
+        text=typed,
+        candidates={"booking_reference": typed},
+    )
+    events, messages = run(ValidateBookingChangeForm(), trk)
+    assert SlotSet("booking_change_kind", "flyt") in events
+    assert SlotSet("booking_reference", None) in events
+    assert messages == [msg("utter_booking_change_intro_move")]
 
 
 # --------------------------------------------------------------------------- validation
@@ -530,8 +628,11 @@ def test_book_declined(factory) -> None:  # type: ignore[no-untyped-def]
 def test_change_start(intent, kind, response) -> None:  # type: ignore[no-untyped-def]
     trk = tracker({"booking_change_kind": kind}, form=None, intent=intent)
     events, messages = run(ActionBookingChangeStart(), trk)
-    assert events == [SlotSet("booking_change_kind", kind)] + [
-        SlotSet(name, None) for name in CHANGE_SLOTS
+    assert events == [
+        SlotSet("booking_change_kind", kind),
+        *[SlotSet(name, None) for name in CHANGE_SLOTS],
+        SlotSet("form_stopped", None),
+        SlotSet("booking_reference", None),
     ]
     assert messages == [msg(response)]
 

@@ -10,14 +10,13 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 import actions.fuldmagt as fuldmagt_actions
 import bot.db
 from actions.fuldmagt import (
-    ActionFuldmagtCancel,
     ActionFuldmagtIntro,
     ActionSendFuldmagt,
     ValidateFuldmagtForm,
@@ -92,7 +91,11 @@ def run(action: Any, trk: Tracker) -> tuple:
     return result, dispatcher.messages
 
 
-RESET = [SlotSet("fuldmagt_email", None), SlotSet("fuldmagt_confirmed", None)]
+RESET = [
+    SlotSet("fuldmagt_email", None),
+    SlotSet("fuldmagt_confirmed", None),
+    SlotSet("form_stopped", None),
+]
 
 
 @pytest.fixture
@@ -121,19 +124,68 @@ def no_db(monkeypatch, tmp_path: Path) -> Settings:
 
 def test_intro_explains_mentions_the_phone_and_resets(no_db) -> None:
     events, messages = run(ActionFuldmagtIntro(), tracker({"fuldmagt_email": "gammel@eksempel.dk"}))
-    assert events == RESET
+    assert events == [*RESET, SlotSet("fuldmagt_email", None)]
     assert messages == [msg("utter_fuldmagt_explain"), msg("utter_fuldmagt_phone", telefon=PHONE)]
 
 
-def test_cancel_stops_the_form_and_forgets_the_address(no_db) -> None:
+def test_intro_takes_an_address_from_the_opening_message(no_db) -> None:
+    trk = tracker(text="send mig en fuldmagt på karen@eksempel.dk tak", intent="request_fuldmagt")
+    events, _ = run(ActionFuldmagtIntro(), trk)
+    assert events == [*RESET, SlotSet("fuldmagt_email", "karen@eksempel.dk")]
+
+
+def test_a_typed_yes_or_no_confirms_or_asks_again(no_db) -> None:
+    base = {"fuldmagt_email": "karen@eksempel.dk", "requested_slot": "fuldmagt_confirmed"}
+    for typed, events_expected, messages_expected in [
+        ("ja tak", [SlotSet("fuldmagt_confirmed", True)], []),
+        ("jep", [SlotSet("fuldmagt_confirmed", True)], []),
+        (
+            "nej",
+            [SlotSet("fuldmagt_confirmed", None), SlotSet("fuldmagt_email", None)],
+            [],
+        ),
+        (
+            "måske i morgen",
+            [SlotSet("fuldmagt_confirmed", None)],
+            [msg("utter_fuldmagt_confirm_unclear")],
+        ),
+    ]:
+        trk = tracker(base, text=typed, intent="affirm", candidates={"fuldmagt_confirmed": typed})
+        events, messages = run(ValidateFuldmagtForm(), trk)
+        assert events == events_expected, typed
+        assert messages == messages_expected, typed
+
+
+def test_a_typed_stop_ends_the_form_and_sends_nothing(no_db) -> None:
     trk = tracker(
-        {"fuldmagt_email": "karen@eksempel.dk", "requested_slot": "fuldmagt_confirmed"},
-        text="/stop",
+        {"requested_slot": "fuldmagt_email"},
+        text="annuller",
         intent="stop",
+        candidates={"fuldmagt_email": "annuller"},
     )
-    events, messages = run(ActionFuldmagtCancel(), trk)
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), *RESET]
+    events, messages = run(ValidateFuldmagtForm(), trk)
+    assert events == [
+        SlotSet("fuldmagt_email", None),
+        SlotSet("form_stopped", True),
+        SlotSet("requested_slot", None),
+    ]
+    assert messages == []
+    trk = tracker({"form_stopped": True})
+    events, messages = run(ActionSendFuldmagt(), trk)
+    assert events == RESET
     assert messages == [msg("utter_fuldmagt_cancelled", telefon=PHONE)]
+
+
+def test_a_question_about_a_bisidder_is_explained_not_a_form(no_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def explain(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        dispatcher.utter_message(response="utter_explain_term")
+        return []
+
+    monkeypatch.setattr(fuldmagt_actions.ActionExplain, "run", explain)
+    trk = tracker(text="skal en bisidder have fuldmagt?", intent="request_fuldmagt")
+    events, messages = run(ActionFuldmagtIntro(), trk)
+    assert events == [FollowupAction("action_listen")]
+    assert messages == [msg("utter_explain_term")]
 
 
 # ---------------------------------------------------------------- validation
@@ -322,7 +374,6 @@ def test_domain_declares_what_the_actions_use() -> None:
         ActionFuldmagtIntro(),
         ValidateFuldmagtForm(),
         ActionSendFuldmagt(),
-        ActionFuldmagtCancel(),
     ):
         assert action.name() in DOMAIN["actions"]
     buttons = DOMAIN["responses"]["utter_ask_fuldmagt_confirmed"][0]["buttons"]

@@ -33,10 +33,41 @@ def test_first_fallback_suggests_topics() -> None:
     dispatcher = CollectingDispatcher()
     assert asyncio.run(ActionFallback().run(dispatcher, tracker, {})) == []
     assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_rephrase"]
+    # Likely topics (at least 10 %), best first, and always a person last.
     assert dispatcher.messages[0]["buttons"] == [
         {"title": "Skat eller ejendomsvurdering", "payload": "/skat"},
         {"title": "Sygehus, psykiatri eller læge", "payload": "/sundhed"},
+        {"title": "Tal med et menneske", "payload": "/request_human"},
     ]
+
+
+def test_a_yes_in_own_words_answers_the_pending_question() -> None:
+    tracker = make_tracker(
+        "ja jeg har rykket flere gange",
+        "nlu_fallback",
+        0.4,
+        slots={
+            "route": "borgerraadgiver_klage_sagsbehandling",
+            "clarify": "dialogue",
+            "competence_asked": ["dialogue"],
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_competence_within",
+        "utter_competence_next_steps",
+    ]
+    assert {"event": "slot", "timestamp": None, "name": "clarify", "value": None} in events
+
+
+def test_a_deadline_question_the_classifier_missed_is_worked_out() -> None:
+    text = "fik afslag den 3. november 2026, hvornaar er fristen for at klage?"
+    tracker = make_tracker(text, "nlu_fallback", 0.3)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[0]["response"].startswith("utter_deadline_")
+    assert dispatcher.messages[0]["modtaget"] == "3. november 2026"
 
 
 def test_second_fallback_in_a_row_offers_a_person() -> None:
@@ -60,7 +91,7 @@ def test_unsure_but_the_words_point_to_a_matter_runs_the_competence_check() -> N
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
     assert [m["response"] for m in dispatcher.messages] == [
-        "utter_competence_redirect",
+        "utter_competence_redirect_web",  # the region's source gives no phone number
         "utter_competence_more_help",
     ]
     assert SlotSet("route", "regionen") in events

@@ -274,17 +274,43 @@ def test_on_behalf_of_someone_else(data: CompetenceData) -> None:
 def test_plan_within_competence(data: CompetenceData) -> None:
     decision = follow_up("borgerraadgiver_klage_sagsbehandling", data, Context(dialogue_tried=True))
     plan = plan_messages(decision, data)
+    # No decision is involved, so "the advisor cannot change decisions" is not said.
     assert [name for name, _ in plan] == [
         "utter_competence_within",
-        "utter_competence_cannot_decide",
         "utter_competence_next_steps",
     ]
-    assert plan[0][1]["paragraph"] == "vedtægtens § 7, stk. 2, nr. 1 og 3"
+    assert plan[0][1]["paragraph"] == data.routes["borgerraadgiver_klage_sagsbehandling"].paragraph
+
+
+def test_the_limit_on_decisions_is_said_where_a_decision_is_involved(
+    data: CompetenceData,
+) -> None:
+    guide = plan_messages(decide(confident("klagevejledning"), TODAY, data), data)
+    assert "utter_competence_cannot_decide" in [n for n, _ in guide]
+    tried = Context(dialogue_tried=True)
+    refusal = decide(confident("klage_sagsbehandling", "længe om mit afslag"), TODAY, data, tried)
+    assert "utter_competence_cannot_decide" in [n for n, _ in plan_messages(refusal, data)]
+    waiting = decide(confident("klage_sagsbehandling", "svarer ikke på mails"), TODAY, data, tried)
+    assert "utter_competence_cannot_decide" not in [n for n, _ in plan_messages(waiting, data)]
+
+
+def test_an_upset_message_is_acknowledged_and_not_sent_to_the_courts(data: CompetenceData) -> None:
+    angry_text = "I er nogle idioter, kommunen har ødelagt mit liv"
+    angry = decide(confident("domstol", angry_text), TODAY, data)
+    assert angry.question == "what"
+    assert [n for n, _ in plan_messages(angry, data)] == [
+        "utter_competence_acknowledge",
+        "utter_competence_ask_what",
+    ]
+    court_text = "for helvede, jeg vil have erstatning af kommunen"
+    court = decide(confident("domstol", court_text), TODAY, data)
+    assert court.route == "domstolene"
+    assert plan_messages(court, data)[0][0] == "utter_competence_acknowledge"
 
 
 def test_plan_redirect(data: CompetenceData) -> None:
     plan = plan_messages(decide(confident("familieret"), TODAY, data), data)
-    assert plan[0][0] == "utter_competence_redirect"
+    assert plan[0][0] == "utter_competence_redirect_web"  # no sourced phone number
     assert plan[0][1]["body_name"] == "Familieretshuset"
     assert plan[-1][0] == "utter_competence_more_help"
 

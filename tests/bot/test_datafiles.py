@@ -11,6 +11,7 @@ def test_every_data_file_in_the_repository_is_valid() -> None:
     assert set(check_all(ROOT / "data")) == {
         "contact.yml",
         "competence.yml",
+        "complaint_deadline.yml",
         "fallback.yml",
         "glossary.yml",
         "laws.yml",
@@ -27,7 +28,7 @@ def test_a_broken_file_is_named_in_danish(tmp_path: Path) -> None:
     broken = (
         (data / "competence.yml")
         .read_text(encoding="utf-8")
-        .replace("    body: skat\n", "    body: findes_ikke\n")
+        .replace("    body: skattestyrelsen\n", "    body: findes_ikke\n")
     )
     (data / "competence.yml").write_text(broken, encoding="utf-8")
     with pytest.raises(DataFileError) as err:

@@ -420,6 +420,11 @@ def test_every_planned_reply_exists_with_its_variables(
     }
 
 
+# "... siger ikke, om afgørelsen er rigtig eller forkert", "Hverken jeg eller ... siger, om ...":
+# a negation before the words, in the same sentence.
+NOT_JUDGING = re.compile(r"\b(ikke|[Hh]verken)\b[^.]*\bom afgørelsen er rigtig eller forkert")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -440,9 +445,7 @@ def test_every_answer_says_we_do_not_judge_the_decision(
     rendered = " ".join(
         explain_module.render_reply(r, responses) for r in run(text, nlp, glossary, lawbook)
     )
-    assert "tager ikke stilling til, om afgørelsen er rigtig eller forkert" in rendered or (
-        "tager stilling til, om afgørelsen er rigtig eller forkert" in rendered
-    )
+    assert NOT_JUDGING.search(rendered), rendered
 
 
 def test_next_steps_buttons(responses: Dict[str, Any]) -> None:
@@ -498,9 +501,9 @@ def test_cli_readable_danish_text(blank_cli: None, capsys: pytest.CaptureFixture
     assert explain_cli(["--today", "2026-11-26", "Hvad betyder partshøring?"]) == 0
     out = capsys.readouterr().out
     assert out.startswith('Om ordet "partshøring":\nPartshøring betyder, at kommunen viser dig')
-    assert "Hvad betyder det for dig?\nLæs oplysningerne" in out
-    assert "Reglerne om partshøring står i forvaltningsloven § 19." in out
-    assert "tager stilling til, om afgørelsen er rigtig eller forkert" in out
+    assert "Hvad det betyder for dig:\nLæs oplysningerne" in out
+    assert re.search(r"regler[^.]*\bpartshøring\b[^.]*står i forvaltningsloven § 19\.", out)
+    assert NOT_JUDGING.search(out)
     assert "[Book et møde med en rådgiver] (/book_meeting)" in out
 
 
@@ -508,7 +511,7 @@ def test_cli_unknown_term_uses_the_office_phone(
     blank_cli: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert explain_cli(["Hvad betyder flodhest?"]) == 0
-    assert "ring på 99 31 16 18" in capsys.readouterr().out
+    assert "ring på 99 31 16 18" in capsys.readouterr().out.lower()
 
 
 def test_cli_too_long(blank_cli: None, capsys: pytest.CaptureFixture[str]) -> None:

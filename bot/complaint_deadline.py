@@ -1,0 +1,101 @@
+""""Kan jeg nå at klage?": the last day to complain about a decision, worked out.
+
+When a citizen asks about the deadline and says when the decision came ("for 3
+uger siden", "i mandags", "den 3. november 2026", "det er 2 måneder siden"), the
+answer names the concrete last day and how many days are left, or says that the
+deadline has passed and what is still possible. The rule and its sources are in
+``data/complaint_deadline.yml`` (the office can edit them); counting follows
+``bot.deadlines.deadline_end`` (a last day on a weekend or holiday moves on).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+from pydantic import BaseModel, conint
+
+from bot.deadlines import deadline_end, format_date_da, weekday_da
+from bot.language.fold import fold
+from bot.timeexpr import find_periods
+
+_QUESTION = re.compile(
+    r"\b(frist\w*|nå at klage|nå det|for sent|hvor lang tid|hvor længe|stadig klage|"
+    r"stadig nå|kan jeg (stadig )?klage|hvornår skal (jeg|klagen)|sidste dag|udløb\w*)\b"
+)
+
+
+class DeadlineRule(BaseModel):
+    """The usual deadline for complaining about a social decision from the kommune."""
+
+    amount: conint(ge=1, le=24)  # type: ignore[valid-type]
+    unit: str
+    sources: List[str]
+    checked: str
+
+
+def load_rule(path: Path) -> DeadlineRule:
+    with path.open(encoding="utf-8") as fh:
+        return DeadlineRule.parse_obj(yaml.safe_load(fh))
+
+
+@lru_cache(maxsize=4)
+def cached_rule(path: Path) -> DeadlineRule:
+    return load_rule(path)
+
+
+@dataclass(frozen=True)
+class DeadlineAnswer:
+    received: date
+    last_day: date
+    days_left: int  # negative when passed
+    rule: DeadlineRule
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+    def response(self) -> str:
+        if self.days_left < 0:
+            return "utter_deadline_passed"
+        if self.days_left == 0:
+            return "utter_deadline_today"
+        return "utter_deadline_left"
+
+    def messages(self) -> List[Tuple[str, Dict[str, str]]]:
+        """The responses that answer the question, with their variables."""
+        plan = [(self.response(), self.variables())]
+        if self.passed:
+            plan.append(("utter_deadline_passed_options", {}))
+        return plan
+
+    def variables(self) -> Dict[str, str]:
+        unit = {"uger": "uger", "dage": "dage", "måneder": "måneder"}.get(self.rule.unit, "")
+        return {
+            "frist": f"{self.rule.amount} {unit}".strip(),
+            "modtaget": format_date_da(self.received),
+            "sidste_dag": f"{weekday_da(self.last_day)} den {format_date_da(self.last_day)}",
+            "dage": str(abs(self.days_left)),
+            "dage_ord": "dag" if abs(self.days_left) == 1 else "dage",
+        }
+
+
+def asks_about_deadline(text: str) -> bool:
+    return bool(_QUESTION.search(fold(text).lower()))
+
+
+def answer(text: str, today: date, rule: DeadlineRule) -> DeadlineAnswer | None:
+    """The deadline answer for a question that says when the decision came, else None."""
+    if not asks_about_deadline(text):
+        return None
+    periods = [p for p in find_periods(text, today) if p.start == p.end]
+    if not periods:
+        return None
+    received = max(p.end for p in periods)
+    last = deadline_end(received, rule.amount, rule.unit)
+    return DeadlineAnswer(received, last, (last - today).days, rule)

@@ -1,0 +1,1 @@
+"""Danish language tools: plain functions with no Rasa or web imports."""
