@@ -169,6 +169,7 @@ class ActionBookingStart(Action):
             *_reset([*BOOKING_SLOTS, FORM_STOPPED]),
             SlotSet(MEETING_TYPE, opening.meeting_type),
             SlotSet(TIME_WISH, opening.time_wish),
+            FollowupAction(FORM),  # also when the fallback started the booking
         ]
 
 

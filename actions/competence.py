@@ -53,13 +53,18 @@ class ActionCompetence(Action):
         if answer is not None and tracker.get_slot("route"):
             return answer_question(tracker, data, answer, dispatcher)
         if intent in ("affirm", "deny"):
+            if tracker.get_slot("route"):
+                # "ja, jeg har både ringet og skrevet" after an answer: noted; what next?
+                dispatcher.utter_message(response="utter_competence_noted")
+                dispatcher.utter_message(response="utter_competence_next_steps")
+                return [SlotSet("clarify", None)]
             # A yes or no with no question pending: ask what the matter is.
             dispatcher.utter_message(response="utter_competence_no_question")
             return [SlotSet("clarify", None)]
         parse = Parse.from_rasa(latest)
         decision = decide(parse, today, data, Context(asked=asked))
         rule = cached_rule(settings.data_dir / "complaint_deadline.yml")
-        deadline = deadline_answer(parse.text, today, rule)
+        deadline = deadline_answer(parse.text, today, rule, tracker.get_slot("letter_deadline"))
         if deadline is not None and decision.route in DEADLINE_ROUTES:
             return respond(decision, data, dispatcher, asked, deadline)
         return respond(decision, data, dispatcher, asked)

@@ -6,9 +6,12 @@ import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.competence import ActionCompetence
+from bot.complaint_deadline import cached_rule, letter_rule, slot_value
+from bot.deadlines import find_deadlines
 from bot.explain import citizens_own_words, copenhagen_today, load_nlp, replies_for_message
 from bot.glossary import Glossary, cached_glossary
 from bot.laws import LawBook, cached_lawbook
@@ -17,6 +20,7 @@ from bot.settings import get_settings
 logger = logging.getLogger(__name__)
 
 LETTER_INTENT = "indsat_brev"
+DEADLINE_FILE = "complaint_deadline.yml"
 
 
 class ActionExplain(Action):
@@ -71,4 +75,6 @@ class ActionExplain(Action):
         logger.debug("action_explain: %d replies", len(replies))
         for response, values in replies:
             dispatcher.utter_message(response=response, **values)
-        return []
+        settings = get_settings()
+        own = letter_rule(find_deadlines(text), cached_rule(settings.data_dir / DEADLINE_FILE))
+        return [SlotSet("letter_deadline", slot_value(own))] if own else []

@@ -7,10 +7,11 @@ from typing import Any, Dict, List
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.competence import answer_question, pending_answer, respond
+from bot.booking_text import wants_a_meeting
 from bot.competence import Context, Parse, build_route, cached_competence, decide, likely_route
 from bot.complaint_deadline import answer as deadline_answer
 from bot.complaint_deadline import cached_rule
@@ -69,9 +70,11 @@ class ActionFallback(Action):
             dispatcher.utter_message(response="utter_fallback_human")
             return []
         parse = Parse.from_rasa(tracker.latest_message or {})
+        if wants_a_meeting(parse.text, parse.ranking):
+            return [FollowupAction("action_booking_start")]
         today = datetime.now(ZoneInfo(settings.timezone)).date()
         rule = cached_rule(settings.data_dir / "complaint_deadline.yml")
-        deadline = deadline_answer(parse.text, today, rule)
+        deadline = deadline_answer(parse.text, today, rule, tracker.get_slot("letter_deadline"))
         if deadline is not None:
             # "hvornaar er fristen ... den 3. november": a deadline question, worked out.
             guide = build_route(DEADLINE_GUIDE_ROUTE, competence)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Sequence, Tuple
 
 from bot.booking import IN_PERSON, PHONE, REFERENCE_ALPHABET, REFERENCE_LENGTH
 from bot.deadlines import MONTH_NAMES
 from bot.language.fold import fold
 from bot.timeparse import parse_wish
 
-_PHONE_WORDS = re.compile(r"telefon|\bring\w* (til )?mig\b|\bring\w* \w+ op\b|\bring\w* op\b|tlf", re.I)
+_PHONE_WORDS = re.compile(
+    r"telefon|\bring\w* (til )?mig\b|\bring\w* \w+ op\b|\bring\w* op\b|tlf", re.I
+)
 _IN_PERSON_WORDS = re.compile(
     r"boulevard|fremmød|personligt møde|personlig|komme ind|kommer ind|ind til jer|ind på|"
     r"på kontoret|jeres kontor|ansigt til ansigt|møde op|mødes",
@@ -117,3 +120,20 @@ def meeting_type_answer(text: str) -> str | None:
 def day_phrase(day: date) -> str:
     """ "den 8. december": a day as a time wish, to keep it when only the hour changes."""
     return f"den {day.day}. {MONTH_NAMES[day.month - 1]}"
+
+
+_MEETING_WISH = re.compile(
+    r"\b(et møde|en tid|et telefonmøde|booke?|bestille?|aftale (en tid|et møde)|"
+    r"ringe? (til )?mig( op)?|komme ind og (snakke|tale)|snakke med (jer|en)|tale med (jer|en))\b"
+)
+MIN_BOOKING_CONFIDENCE = 0.1
+
+
+def wants_a_meeting(text: str, ranking: Sequence[Tuple[str, float]]) -> bool:
+    """An unsure message that asks for a meeting ("kan jeg faa en tid i naeste uge").
+
+    The classifier must see booking as likely (in its top three), and the words must
+    ask for a meeting or a call.
+    """
+    likely = [name for name, conf in ranking[:3] if conf >= MIN_BOOKING_CONFIDENCE]
+    return "book_meeting" in likely and bool(_MEETING_WISH.search(fold(text).lower()))

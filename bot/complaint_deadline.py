@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import yaml
 from pydantic import BaseModel, conint
 
-from bot.deadlines import deadline_end, format_date_da, weekday_da
+from bot.deadlines import Deadline, deadline_end, format_date_da, weekday_da
 from bot.language.fold import fold
 from bot.timeexpr import find_periods
 
@@ -55,12 +55,15 @@ class DeadlineAnswer:
     last_day: date
     days_left: int  # negative when passed
     rule: DeadlineRule
+    from_letter: bool = False  # the deadline of the letter explained before
 
     @property
     def passed(self) -> bool:
         return self.days_left < 0
 
     def response(self) -> str:
+        if self.from_letter:
+            return "utter_deadline_letter_passed" if self.passed else "utter_deadline_letter_left"
         if self.days_left < 0:
             return "utter_deadline_passed"
         if self.days_left == 0:
@@ -70,7 +73,7 @@ class DeadlineAnswer:
     def messages(self) -> List[Tuple[str, Dict[str, str]]]:
         """The responses that answer the question, with their variables."""
         plan = [(self.response(), self.variables())]
-        if self.passed:
+        if self.passed and not self.from_letter:
             plan.append(("utter_deadline_passed_options", {}))
         return plan
 
@@ -89,13 +92,39 @@ def asks_about_deadline(text: str) -> bool:
     return bool(_QUESTION.search(fold(text).lower()))
 
 
-def answer(text: str, today: date, rule: DeadlineRule) -> DeadlineAnswer | None:
-    """The deadline answer for a question that says when the decision came, else None."""
+def letter_rule(deadlines: Sequence[Deadline], rule: DeadlineRule) -> DeadlineRule | None:
+    """The first relative deadline of an explained letter ("14 dage"), as a rule."""
+    for d in deadlines:
+        if d.kind == "relative" and d.amount and d.unit in ("dage", "uger", "måneder"):
+            return DeadlineRule(
+                amount=d.amount, unit=d.unit, sources=rule.sources, checked=rule.checked
+            )
+    return None
+
+
+def slot_value(rule: DeadlineRule | None) -> str | None:
+    """A letter's deadline as the ``letter_deadline`` slot keeps it ("14 dage")."""
+    return f"{rule.amount} {rule.unit}" if rule else None
+
+
+def answer(
+    text: str, today: date, rule: DeadlineRule, letter_deadline: str | None = None
+) -> DeadlineAnswer | None:
+    """The deadline answer for a question that says when the decision came, else None.
+
+    After a letter with its own deadline was explained (``letter_deadline``, "14 dage"),
+    "brevet er dateret 24. november, hvornår er fristen?" is counted with that deadline.
+    """
     if not asks_about_deadline(text):
         return None
     periods = [p for p in find_periods(text, today) if p.start == p.end]
     if not periods:
         return None
     received = max(p.end for p in periods)
+    m = re.fullmatch(r"(\d+) (dage|uger|måneder)", letter_deadline or "")
+    if m:
+        rule = DeadlineRule(
+            amount=int(m.group(1)), unit=m.group(2), sources=rule.sources, checked=rule.checked
+        )
     last = deadline_end(received, rule.amount, rule.unit)
-    return DeadlineAnswer(received, last, (last - today).days, rule)
+    return DeadlineAnswer(received, last, (last - today).days, rule, from_letter=bool(m))

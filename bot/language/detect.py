@@ -13,6 +13,7 @@ import re
 DANISH = "da"
 ENGLISH = "en"
 OTHER = "other"
+NO_WORDS = "none"  # "???", "xqzv": nothing that reads as words in any language
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DA_WORDS = """jeg du han hun vi de det den og eller er var har havde ikke min mit mine din dit
@@ -29,17 +30,25 @@ _ENGLISH_ALONE = frozenset({"english", "hello", "please"})
 _LATIN = re.compile(r"[A-Za-zÆØÅæøåÄÖÜäöüéèê]")
 
 
-def detect(text: str) -> str:
-    """``da``, ``en`` or ``other`` (another script)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return DANISH
+_VOWELS = set("aeiouyæøåäöüéèêáàí")
+
+
+def _script(letters: list[str]) -> str:
     latin = sum(1 for c in letters if _LATIN.match(c))
-    if latin / len(letters) < 0.5:
+    return OTHER if latin / len(letters) < 0.5 else DANISH
+
+
+def detect(text: str) -> str:
+    """``da``, ``en``, ``other`` (another script) or ``none`` (no words at all)."""
+    letters = [c for c in text if c.isalpha()]
+    has_digits = any(c.isdigit() for c in text)
+    if not letters:
+        return NO_WORDS if text.strip() and not has_digits else DANISH
+    if _script(letters) == OTHER:
         return OTHER
     words = [w.lower() for w in _WORD.findall(text)]
-    if not words:
-        return DANISH
+    if not has_digits and not any(len(w) >= 2 and _VOWELS & set(w) for w in words):
+        return NO_WORDS
     da = sum(1 for w in words if w in _DA)
     en = sum(1 for w in words if w in _EN and w not in _DA)
     if en >= 2 and en > 2 * da:

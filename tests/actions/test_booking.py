@@ -190,6 +190,7 @@ def test_start_resets_and_introduces() -> None:
         SlotSet("form_stopped", None),
         SlotSet("booking_meeting_type", None),
         SlotSet("booking_time_wish", None),
+        FollowupAction("booking_form"),
     ]
     assert messages == [msg("utter_booking_intro")]
 
@@ -198,7 +199,7 @@ def test_start_uses_what_the_opening_message_says(monkeypatch) -> None:  # type:
     monkeypatch.setattr(booking_actions, "_now", lambda s: NOW)
     text = "kan I ringe mig op på torsdag formiddag?"
     events, _ = run(ActionBookingStart(), tracker({}, form=None, text=text, intent="book_meeting"))
-    assert events[-2:] == [
+    assert events[-3:-1] == [
         SlotSet("booking_meeting_type", "telefon"),
         SlotSet("booking_time_wish", text),
     ]

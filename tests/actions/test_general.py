@@ -95,3 +95,16 @@ def test_unsure_but_the_words_point_to_a_matter_runs_the_competence_check() -> N
         "utter_competence_more_help",
     ]
     assert SlotSet("route", "regionen") in events
+
+
+def test_an_unsure_wish_for_a_meeting_starts_the_booking() -> None:
+    ranking = [
+        {"name": "inform", "confidence": 0.6},
+        {"name": "book_meeting", "confidence": 0.26},
+    ]
+    text = "hej kan jeg faa en tid hos jer i naeste uge"
+    tracker = make_tracker(text, "inform", 0.6, ranking=ranking)
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_booking_start"}]
+    assert dispatcher.messages == []
