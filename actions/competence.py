@@ -65,7 +65,8 @@ class ActionCompetence(Action):
         decision = decide(parse, today, data, Context(asked=asked))
         rule = cached_rule(settings.data_dir / "complaint_deadline.yml")
         deadline = deadline_answer(parse.text, today, rule, tracker.get_slot("letter_deadline"))
-        if deadline is not None and decision.route in DEADLINE_ROUTES:
+        about_a_decision = decision.route in DEADLINE_ROUTES or decision.about_decision
+        if deadline is not None and (about_a_decision or deadline.from_letter):
             return respond(decision, data, dispatcher, asked, deadline)
         return respond(decision, data, dispatcher, asked)
 

@@ -5,6 +5,7 @@ from typing import Any, List
 
 import pytest
 import spacy
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.explain as action_module
@@ -86,7 +87,8 @@ def test_what_does_partshoering_mean(action: ActionExplain) -> None:
 
 def test_pasted_letter(action: ActionExplain) -> None:
     events, dispatcher = run(action, LETTER, "indsat_brev")
-    assert events == []
+    # The letter's own deadline is remembered for "hvornår er fristen?" afterwards.
+    assert events == [SlotSet("letter_deadline", "4 uger")]
     replies = sent(dispatcher)
     assert [name for name, _ in replies] == [
         "utter_explain_letter_intro",
