@@ -11,7 +11,7 @@ setup: ## Create .venv and install everything `make run` needs
 	@scripts/setup.sh
 
 run: setup ## Set up, train if needed and run bot, actions, web page and worker (Ctrl-C stops)
-	@$(PY) -m bot.cli run
+	@$(PY) -m bot.app.cli run
 
 test: ## Set up and run every check: ruff, mypy, rasa validate, pytest, Rasa e2e stories
 	@scripts/setup.sh --dev
@@ -21,7 +21,7 @@ lint: ## ruff and mypy only
 	@$(PY) -m ruff check . && $(PY) -m mypy bot actions
 
 train: setup ## Train the model (skipped when nothing changed)
-	@$(PY) -m bot.cli train
+	@$(PY) -m bot.app.cli train
 
 bench: ## Run the benchmarks in bench/ (needs a trained model)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,31 +1,28 @@
-"""action_competence: thin wrapper around bot.competence."""
+"""action_competence: thin wrapper around bot.features.competence.routing."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Dict, List, Tuple
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.competence import (
+from actions.services import WithServices
+from bot.features.competence.content import CompetenceData
+from bot.features.competence.deadline import DeadlineAnswer
+from bot.features.competence.deadline import answer as deadline_answer
+from bot.features.competence.replies import plan_messages
+from bot.features.competence.routing import (
     QUESTION_DIALOGUE,
     QUESTION_ENDED,
-    CompetenceData,
     Context,
     Decision,
     Parse,
-    cached_competence,
     decide,
     follow_up,
-    plan_messages,
 )
-from bot.complaint_deadline import DeadlineAnswer, cached_rule
-from bot.complaint_deadline import answer as deadline_answer
 from bot.language.answers import yes_no
-from bot.settings import get_settings
 
 # Routes where "kan jeg nå at klage?" is about a decision's complaint deadline.
 DEADLINE_ROUTES = (
@@ -35,16 +32,16 @@ DEADLINE_ROUTES = (
 )
 
 
-class ActionCompetence(Action):
+class ActionCompetence(WithServices, Action):
     def name(self) -> str:
         return "action_competence"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        settings = get_settings()
-        data = cached_competence(settings.data_dir / "competence.yml")
-        today = datetime.now(ZoneInfo(settings.timezone)).date()
+        svc = self.services
+        data = svc.competence()
+        today = svc.clock.today()
         latest = tracker.latest_message or {}
         intent = (latest.get("intent") or {}).get("name")
         asked = tuple(tracker.get_slot("competence_asked") or ())
@@ -63,8 +60,8 @@ class ActionCompetence(Action):
             return [SlotSet("clarify", None)]
         parse = Parse.from_rasa(latest)
         decision = decide(parse, today, data, Context(asked=asked))
-        rule = cached_rule(settings.data_dir / "complaint_deadline.yml")
-        deadline = deadline_answer(parse.text, today, rule, tracker.get_slot("letter_deadline"))
+        letter_deadline = tracker.get_slot("letter_deadline")
+        deadline = deadline_answer(parse.text, today, svc.deadline_rule(), letter_deadline)
         about_a_decision = decision.route in DEADLINE_ROUTES or decision.about_decision
         if deadline is not None and (about_a_decision or deadline.from_letter):
             return respond(decision, data, dispatcher, asked, deadline)

@@ -1,4 +1,4 @@
-"""action_explain: explain a term or a pasted letter (logic in bot.explain)."""
+"""action_explain: explain a term or a pasted letter (logic in bot.features.explain.letters)."""
 
 from __future__ import annotations
 
@@ -10,44 +10,32 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.competence import ActionCompetence
-from bot.complaint_deadline import cached_rule, letter_rule, slot_value
-from bot.deadlines import find_deadlines
-from bot.explain import citizens_own_words, copenhagen_today, load_nlp, replies_for_message
-from bot.glossary import Glossary, cached_glossary
-from bot.laws import LawBook, cached_lawbook
-from bot.settings import get_settings
+from actions.services import WithServices
+from bot.app.bootstrap import Services
+from bot.features.competence.deadline import letter_rule, slot_value
+from bot.features.explain.letters import citizens_own_words, replies_for_message
+from bot.infra.spacy import load_nlp
+from bot.language.deadlines import find_deadlines
 
 logger = logging.getLogger(__name__)
 
 LETTER_INTENT = "indsat_brev"
-DEADLINE_FILE = "complaint_deadline.yml"
 
 
-class ActionExplain(Action):
+class ActionExplain(WithServices, Action):
     """Reads the latest message, and utters the planned responses by name."""
 
-    def __init__(
-        self,
-        nlp: Any = None,
-        glossary: Glossary | None = None,
-        lawbook: LawBook | None = None,
-        today: Any = None,
-    ) -> None:
+    def __init__(self, services: Services | None = None, nlp: Any = None) -> None:
+        super().__init__(services)
         self._nlp = nlp
-        self._glossary = glossary
-        self._lawbook = lawbook
-        self._today = today
 
     def name(self) -> str:
         return "action_explain"
 
-    def _resources(self) -> tuple:
-        settings = get_settings()
+    def nlp(self) -> Any:
         if self._nlp is None:
             self._nlp = load_nlp()  # loaded once per process (lru_cache)
-        glossary = self._glossary or cached_glossary(settings.data_dir / "glossary.yml")
-        lawbook = self._lawbook or cached_lawbook(settings.data_dir / "laws.yml")
-        return self._nlp, glossary, lawbook, settings.max_message_chars
+        return self._nlp
 
     async def run(
         self,
@@ -58,23 +46,22 @@ class ActionExplain(Action):
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
+        svc = self.services
         if intent == LETTER_INTENT and citizens_own_words(text):
             # A long personal message ("Goddag. Jeg er 84 ... Venlig hilsen Inger") is the
             # citizen's matter, not a letter to explain.
-            return await ActionCompetence().run(dispatcher, tracker, domain)
-        nlp, glossary, lawbook, max_chars = self._resources()
+            return await ActionCompetence(svc).run(dispatcher, tracker, domain)
         replies = replies_for_message(
             text,
-            nlp,
-            glossary,
-            lawbook,
-            today=self._today or copenhagen_today(),
+            self.nlp(),
+            svc.glossary(),
+            svc.lawbook(),
+            today=svc.clock.today(),
             intent=intent,
-            max_chars=max_chars,
+            max_chars=svc.settings.max_message_chars,
         )
         logger.debug("action_explain: %d replies", len(replies))
         for response, values in replies:
             dispatcher.utter_message(response=response, **values)
-        settings = get_settings()
-        own = letter_rule(find_deadlines(text), cached_rule(settings.data_dir / DEADLINE_FILE))
+        own = letter_rule(find_deadlines(text), svc.deadline_rule())
         return [SlotSet("letter_deadline", slot_value(own))] if own else []

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -34,6 +34,18 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 def stopped(tracker: Tracker) -> bool:
     return tracker.get_slot(FORM_STOPPED) is True
+
+
+def answer(slot: str, read: Callable[[str], Any], problem: str) -> Callable[..., Dict[str, Any]]:
+    """A ``validate_<slot>`` method from a plain reader: None = no answer, ``problem`` says so."""
+
+    def validate(self: Any, value: Any, dispatcher: Any, *_: Any) -> Dict[str, Any]:
+        result = read(str(value or ""))
+        if result is None:
+            dispatcher.utter_message(response=problem)
+        return {slot: result}
+
+    return validate
 
 
 class CitizenFormValidation(FormValidationAction, ABC):

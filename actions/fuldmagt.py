@@ -1,7 +1,8 @@
-"""Rasa actions for ordering the fuldmagt by e-mail (logic in bot.fuldmagt).
+"""Rasa actions for ordering the fuldmagt by e-mail (logic in bot.features.fuldmagt.service).
 
 - ``action_fuldmagt_intro``: explains the fuldmagt, mentions the phone, resets the slots.
-- ``validate_fuldmagt_form``: validates the address (``bot.fuldmagt.address_from_message``),
+- ``validate_fuldmagt_form``: validates the address
+  (``bot.features.fuldmagt.service.address_from_message``),
   "Ret adressen" (deny) asks again, a new address typed at the confirmation step
   replaces the old one.
 - ``action_send_fuldmagt``: records the request and queues the mail; clears the slots.
@@ -14,30 +15,25 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 from typing import Any, Dict, List
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.orm import sessionmaker
 
 from actions.explain import ActionExplain
 from actions.forms import FORM_STOPPED, CitizenFormValidation, latest_text, stopped
-from bot.contact import Contact, cached_contact
-from bot.db import session_scope, shared_session_factory
-from bot.fuldmagt import (
-    CONTACT_FILE,
+from actions.services import WithServices
+from bot.features.fuldmagt.service import (
     InvalidAddress,
     RequestStatus,
     address_from_message,
     extract_address,
     request_fuldmagt,
 )
+from bot.infra.db import session_scope
 from bot.language.answers import yes_no
-from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -47,19 +43,11 @@ EMAIL_SLOT = "fuldmagt_email"
 CONFIRMED_SLOT = "fuldmagt_confirmed"
 REQUESTED_SLOT = "requested_slot"
 
-def _session_factory(settings: Settings) -> sessionmaker:
-    return shared_session_factory(settings.app_database_url)
-
-
-def _contact(settings: Settings) -> Contact:
-    return cached_contact(settings.data_dir / CONTACT_FILE)
-
-
 def _reset_slots() -> List[EventType]:
     return [SlotSet(EMAIL_SLOT, None), SlotSet(CONFIRMED_SLOT, None), SlotSet(FORM_STOPPED, None)]
 
 
-class ActionFuldmagtIntro(Action):
+class ActionFuldmagtIntro(WithServices, Action):
     def name(self) -> str:
         return "action_fuldmagt_intro"
 
@@ -70,16 +58,16 @@ class ActionFuldmagtIntro(Action):
         if _BISIDDER.search(text):
             # "Skal en bisidder have en fuldmagt?" is a question about words: explain them
             # (the glossary says a bisidder needs none) instead of asking for an address.
-            await ActionExplain().run(dispatcher, tracker, domain)
+            await ActionExplain(self.services).run(dispatcher, tracker, domain)
             return [FollowupAction("action_listen")]
-        contact = _contact(get_settings())
+        contact = self.services.contact()
         dispatcher.utter_message(response="utter_fuldmagt_explain")
         dispatcher.utter_message(response="utter_fuldmagt_phone", telefon=contact.hovedtelefon)
         given = None if text.startswith("/") else extract_address(text)
         return [*_reset_slots(), SlotSet(EMAIL_SLOT, given if given and "@" in given else None)]
 
 
-class ValidateFuldmagtForm(CitizenFormValidation):
+class ValidateFuldmagtForm(WithServices, CitizenFormValidation):
     def name(self) -> str:
         return "validate_fuldmagt_form"
 
@@ -100,14 +88,10 @@ class ValidateFuldmagtForm(CitizenFormValidation):
         return {EMAIL_SLOT: candidate}
 
     def validate_fuldmagt_email(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         try:
-            address = address_from_message(str(slot_value or ""))
+            address = address_from_message(str(value or ""))
         except InvalidAddress:
             dispatcher.utter_message(response="utter_fuldmagt_invalid_email")
             return {EMAIL_SLOT: None}
@@ -117,15 +101,11 @@ class ValidateFuldmagtForm(CitizenFormValidation):
         return result
 
     def validate_fuldmagt_confirmed(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        if "@" in str(slot_value):  # a new address at the confirmation step
+        if "@" in str(value):  # a new address at the confirmation step
             return {CONFIRMED_SLOT: None}
-        answer = slot_value if isinstance(slot_value, bool) else yes_no(str(slot_value))
+        answer = value if isinstance(value, bool) else yes_no(str(value))
         if answer is True:
             return {CONFIRMED_SLOT: True}
         if answer is None:
@@ -135,15 +115,15 @@ class ValidateFuldmagtForm(CitizenFormValidation):
         return {CONFIRMED_SLOT: None, EMAIL_SLOT: None}
 
 
-class ActionSendFuldmagt(Action):
+class ActionSendFuldmagt(WithServices, Action):
     def name(self) -> str:
         return "action_send_fuldmagt"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        settings = get_settings()
-        contact = _contact(settings)
+        svc = self.services
+        contact = svc.contact()
         phone = contact.hovedtelefon
         if stopped(tracker):
             dispatcher.utter_message(response="utter_fuldmagt_cancelled", telefon=phone)
@@ -153,13 +133,13 @@ class ActionSendFuldmagt(Action):
             dispatcher.utter_message(response="utter_fuldmagt_error", telefon=phone)
             return _reset_slots()
         try:
-            with session_scope(_session_factory(settings)) as session:
+            with session_scope(svc.app_sessions()) as session:
                 result = request_fuldmagt(
                     session,
                     conversation_id=tracker.sender_id,
                     address=address,
-                    settings=settings,
-                    now=datetime.now(ZoneInfo(settings.timezone)),
+                    settings=svc.settings,
+                    now=svc.clock.now(),
                     contact=contact,
                 )
         except Exception as exc:  # the citizen gets the phone number instead

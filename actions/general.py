@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Dict, List
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.competence import answer_question, pending_answer, respond
-from bot.booking_text import wants_a_meeting
-from bot.competence import Context, Parse, build_route, cached_competence, decide, likely_route
-from bot.complaint_deadline import answer as deadline_answer
-from bot.complaint_deadline import cached_rule
-from bot.contact import cached_contact
-from bot.fallback import cached_fallback, second_in_a_row, suggestions
+from actions.services import WithServices
+from bot.features.booking.wording import wants_a_meeting
+from bot.features.competence.deadline import answer as deadline_answer
+from bot.features.competence.fallback import second_in_a_row, suggestions
+from bot.features.competence.routing import Context, Parse, build_route, decide, likely_route
 from bot.language.tone import is_upset
-from bot.settings import get_settings
 
 
-class ActionSessionStart(Action):
+class ActionSessionStart(WithServices, Action):
     """Start a session with the office's contact details in slots.
 
     Responses use them as {telefon}, {adresse}, ... so the details live in
-    one file (data/contact.yml).
+    one file (content/contact.yml).
     """
 
     def name(self) -> str:
@@ -34,7 +30,7 @@ class ActionSessionStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        contact = cached_contact(get_settings().data_dir / "contact.yml")
+        contact = self.services.contact()
         events: List[Dict[str, Any]] = [SessionStarted()]
         events += [SlotSet(name, value) for name, value in contact.as_template_vars().items()]
         events.append(ActionExecuted("action_listen"))
@@ -44,7 +40,7 @@ class ActionSessionStart(Action):
 DEADLINE_GUIDE_ROUTE = "borgerraadgiver_klagevejledning"
 
 
-class ActionFallback(Action):
+class ActionFallback(WithServices, Action):
     """First miss: ask to rephrase and suggest topics. Second miss in a row: a person."""
 
     def name(self) -> str:
@@ -58,8 +54,8 @@ class ActionFallback(Action):
             for e in tracker.events
             if e.get("event") == "user"
         ]
-        settings = get_settings()
-        competence = cached_competence(settings.data_dir / "competence.yml")
+        svc = self.services
+        competence = svc.competence()
         answer = pending_answer(tracker)
         route = tracker.get_slot("route")
         asked = tuple(tracker.get_slot("competence_asked") or ())
@@ -72,9 +68,9 @@ class ActionFallback(Action):
         parse = Parse.from_rasa(tracker.latest_message or {})
         if wants_a_meeting(parse.text, parse.ranking):
             return [FollowupAction("action_booking_start")]
-        today = datetime.now(ZoneInfo(settings.timezone)).date()
-        rule = cached_rule(settings.data_dir / "complaint_deadline.yml")
-        deadline = deadline_answer(parse.text, today, rule, tracker.get_slot("letter_deadline"))
+        today = svc.clock.today()
+        letter_deadline = tracker.get_slot("letter_deadline")
+        deadline = deadline_answer(parse.text, today, svc.deadline_rule(), letter_deadline)
         if deadline is not None:
             # "hvornaar er fristen ... den 3. november": a deadline question, worked out.
             guide = build_route(DEADLINE_GUIDE_ROUTE, competence)
@@ -83,7 +79,7 @@ class ActionFallback(Action):
             # Unsure, but the words of the message point to a matter we can route.
             decision = decide(parse, today, competence, Context(asked=asked))
             return respond(decision, competence, dispatcher, asked)
-        data = cached_fallback(settings.data_dir / "fallback.yml")
+        data = svc.fallback()
         ranking = [
             (r.get("name"), float(r.get("confidence") or 0.0))
             for r in (tracker.latest_message or {}).get("intent_ranking", [])

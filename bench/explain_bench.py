@@ -5,7 +5,7 @@
 - term recall and precision (micro-averaged over glossary keys) on the fragments in
   bench/data/letter_fragments.yml, each with its gold list of glossary keys, for the real
   Danish pipeline (da_core_news_sm, when installed) and for spacy.blank("da");
-- latency of ``bot.explain.explain`` on a 20 000-character letter built from the
+- latency of ``bot.features.explain.letters.explain`` on a 20 000-character letter built from the
   fragments: median over ``--runs`` runs (the model is loaded before timing).
 Targets: recall >= 90 %, precision >= 90 %, a 20 000-character letter within a couple
 of seconds.
@@ -26,9 +26,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.explain import explain  # noqa: E402
-from bot.glossary import load_glossary, unique_keys  # noqa: E402
-from bot.laws import load_lawbook  # noqa: E402
+from bot.features.explain.glossary import load_glossary, unique_keys  # noqa: E402
+from bot.features.explain.laws import load_lawbook  # noqa: E402
+from bot.features.explain.letters import explain  # noqa: E402
 
 FRAGMENTS = ROOT / "bench" / "data" / "letter_fragments.yml"
 TODAY = date(2026, 11, 26)
@@ -85,8 +85,8 @@ def main() -> int:
     args = parser.parse_args()
 
     fragments = load_fragments(FRAGMENTS)
-    glossary = load_glossary(ROOT / "data" / "glossary.yml")
-    lawbook = load_lawbook(ROOT / "data" / "laws.yml")
+    glossary = load_glossary(ROOT / "content" / "glossary.yml")
+    lawbook = load_lawbook(ROOT / "content" / "laws.yml")
     letter = long_letter(fragments)
     n_gold = sum(len(g) for _t, g in fragments)
     print(

@@ -8,9 +8,10 @@ when no lower-case letter or digit follows: "stk. 3", "kl. 09.00", "den 2. decem
 and at every line break (a line in the chat is its own paragraph or list item). URLs,
 e-mail addresses, web domains and phone numbers are removed; button titles only counted.
 Texts: every response in domain/*.yml with realistic values; every competence route's reply
-as the citizen reads it (bot.competence.follow_up + plan_messages, as action_competence
-sends it, filled by Rasa's interpolator); data/web.yml, the fuldmagt mail and form, the
-booking mails. Target: every text <= 40, average <= 30. A benchmark: always exits 0.
+as the citizen reads it (bot.features.competence.routing.follow_up + plan_messages, as
+action_competence sends it, filled by Rasa's interpolator); content/web.yml, the
+fuldmagt mail and form, the booking mails. Target: every text <= 40, average <= 30.
+A benchmark: always exits 0.
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ sys.path.insert(0, str(ROOT))
 
 from rasa.core.nlg.interpolator import interpolate_text  # noqa: E402
 
-from bot.competence import PRIVATE, Context, follow_up, load_competence, plan_messages  # noqa: E402
-from bot.contact import load_contact  # noqa: E402
+from bot.features.competence.content import PRIVATE, load_competence  # noqa: E402
+from bot.features.competence.replies import plan_messages  # noqa: E402
+from bot.features.competence.routing import Context, follow_up  # noqa: E402
+from bot.features.contact import load_contact  # noqa: E402
 
-DATA = ROOT / "data"
+DATA = ROOT / "content"
+DOMAIN = ROOT / "domain.yml"
 TARGET_MAX, TARGET_AVG = 40.0, 30.0
 NOT_DANISH = {"utter_other_language"}  # English on purpose: LIX is for Danish
 _REMOVE = re.compile(
@@ -95,10 +99,10 @@ def sample_values() -> Dict[str, str]:
 
 def load_responses() -> Responses:
     out: Responses = {}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        for name, variants in (_yaml(path).get("responses") or {}).items():
-            if name not in NOT_DANISH:
-                out[name] = (path.name, [v["text"] for v in variants if v.get("text")])
+    for name, variants in (_yaml(DOMAIN).get("responses") or {}).items():
+        if name not in NOT_DANISH:
+            feature = name.split("_")[1] if name.count("_") > 1 else "general"
+            out[name] = (feature, [v["text"] for v in variants if v.get("text")])
     return out
 
 
@@ -127,7 +131,7 @@ def competence_items(
     items: List[Item] = []
     for name, label in [(r, r) for r in data.routes] + [("andre_kommuner", PRIVATE)]:
         decision = follow_up(label, data, Context(dialogue_tried=True))
-        if name == "andre_kommuner":  # as bot.competence.decide does for another kommune
+        if name == "andre_kommuner":  # as routing.decide does for another kommune
             decision.reason = data.other_municipality.reason
             decision.how = data.other_municipality.how
         plan = plan_messages(decision, data)
@@ -147,19 +151,19 @@ def data_items(values: Dict[str, str]) -> List[Item]:
     """Chat page messages, fuldmagt e-mail and form, booking e-mails."""
     items: List[Item] = []
     for key, text in _yaml(DATA / "web.yml").items():
-        add(items, "data/web.yml", key, text, values)
+        add(items, "content/web.yml", key, text, values)
     fuldmagt = _yaml(DATA / "fuldmagt.yml")
     mail = [*fuldmagt["mail"]["afsnit"], fuldmagt["mail"].get("fodnote") or ""]
-    add(items, "data/fuldmagt.yml", "mail", "\n".join(mail), values)
+    add(items, "content/fuldmagt.yml", "mail", "\n".join(mail), values)
     pdf = [fuldmagt["pdf"]["indledning"]] + [
         "\n".join([s.get("tekst", ""), *s.get("punkter", []), s.get("note", "")])
         for s in fuldmagt["pdf"]["sektioner"]
     ]
-    add(items, "data/fuldmagt.yml", "pdf", "\n".join(pdf), values)
+    add(items, "content/fuldmagt.yml", "pdf", "\n".join(pdf), values)
     texts = _yaml(DATA / "booking.yml")["tekster"]
     for key in ("mail_tekst_bekraeftelse", "mail_tekst_flyttet", "mail_tekst_aflyst",
                 "kalender_beskrivelse", "sted_telefon"):
-        add(items, "data/booking.yml", key, texts[key], values)
+        add(items, "content/booking.yml", key, texts[key], values)
     return items
 
 
@@ -170,14 +174,13 @@ def collect() -> Tuple[List[Item], List[str]]:
     try:
         route_items, seen = competence_items(responses, values)
         items += route_items
-    except Exception as exc:  # data/competence.yml is edited elsewhere; report, go on
+    except Exception as exc:  # content/competence.yml is edited elsewhere; report, go on
         print(f"warning: competence routes skipped: {str(exc).splitlines()[0]}", file=sys.stderr)
     for name, (file, variants) in responses.items():
         for i, template in enumerate(variants):
             ident = name if len(variants) == 1 else f"{name}#{i}"
-            add(items, f"domain/{file}", ident, template, {**values, **seen.get(name, {})})
-    buttons = sorted({b["title"] for path in (ROOT / "domain").glob("*.yml")
-                      for vs in (_yaml(path).get("responses") or {}).values()
+            add(items, f"domain.yml {file}", ident, template, {**values, **seen.get(name, {})})
+    buttons = sorted({b["title"] for vs in (_yaml(DOMAIN).get("responses") or {}).values()
                       for v in vs for b in v.get("buttons", [])})
     return items + data_items(values), buttons
 

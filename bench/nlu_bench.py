@@ -19,7 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.nlu import NluModel, latest_model  # noqa: E402
+from bot.rasa.model import NluModel, latest_model  # noqa: E402
 
 SHORT = [
     "hej",

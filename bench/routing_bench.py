@@ -5,10 +5,10 @@
 
 Headline: bench/data/routing_frozen.yml (issue 11), used for scoring only, never for
 training, keywords or rules. On the same cases:
-- the live decision: Rasa NLU parse of the redacted text -> bot.competence.decide with
-  the file's `today`, exactly what `borger route` does;
+- the live decision: Rasa NLU parse of the redacted text ->
+  bot.features.competence.routing.decide with the file's `today`, exactly what `borger route` does;
 - a baseline: TF-IDF (word 1-2 + char_wb 2-5-grams) + logistic regression trained on all
-  of data/nlu, its intent mapped to a route by data/competence.yml (no route = wrong).
+  of data/nlu, its intent mapped to a route by content/competence.yml (no route = wrong).
 Fine: the route is in `accept` (or is `route`). Coarse: its coarse route (competence.yml)
 is that of an accepted route. For the live decision also how often it asks a clarifying
 question and how accurate it is when it answers; a confusion table per gold route.
@@ -39,16 +39,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_bench import pct  # noqa: E402
-from bot.competence import CompetenceData, Parse, decide, load_competence  # noqa: E402
-from bot.nlu import NluModel, latest_model  # noqa: E402
-from bot.privacy import redact  # noqa: E402
+from bot.core.privacy import redact  # noqa: E402
+from bot.features.competence.content import CompetenceData, load_competence  # noqa: E402
+from bot.features.competence.routing import Parse, decide  # noqa: E402
+from bot.rasa.model import NluModel, latest_model  # noqa: E402
 
 FROZEN = ROOT / "bench" / "data" / "routing_frozen.yml"
 TUNED_ON = {
     "routing_dev.yml": ROOT.parent / "shared" / "eval" / "routing_dev.yml",
     "routing_holdout.yml": ROOT / "bench" / "data" / "routing_holdout.yml",
 }
-COMPETENCE = ROOT / "data" / "competence.yml"
+COMPETENCE = ROOT / "content" / "competence.yml"
 NLU_DIR = ROOT / "data" / "nlu"
 Summary = Dict[str, Any]
 

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from bot.db import create_schema, make_engine, make_session_factory
+from bot.app.schema import create_schema
+from bot.infra.db import make_engine, make_session_factory
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "BORGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from bot.contact import Contact
-from bot.settings import Settings
-from bot.web.rasa_client import RasaClient
-from bot.web.texts import WebTexts
+from bot.core.settings import Settings
+from bot.features.contact import Contact, cached_contact
+from bot.infra.rasa_client import RasaClient
+from bot.web.texts import WebTexts, cached_web_texts
 
 __all__ = ["get_contact", "get_rasa", "get_texts", "get_web_settings"]
 
 
-# Dependency providers: create_app() puts the objects on app.state, routes receive them
-# through Depends(), tests replace them by building the app with other objects.
+# Dependency providers: create_app() puts settings and the Rasa client on app.state,
+# routes receive them through Depends(), tests build the app with other objects. The
+# office's content is read through the content loader, so an edit shows up at once.
 def get_web_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -28,10 +29,8 @@ def get_rasa(request: Request) -> RasaClient:
 
 
 def get_contact(request: Request) -> Contact:
-    contact: Contact = request.app.state.contact
-    return contact
+    return cached_contact(get_web_settings(request).content_dir / "contact.yml")
 
 
 def get_texts(request: Request) -> WebTexts:
-    texts: WebTexts = request.app.state.texts
-    return texts
+    return cached_web_texts(get_web_settings(request).content_dir / "web.yml")

@@ -20,11 +20,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.contact import load_contact
-from bot.settings import Settings, get_settings
+from bot.core.settings import Settings, get_settings
+from bot.features.contact import cached_contact
+from bot.infra.rasa_client import RasaClient
 from bot.web import chat, contact, health
-from bot.web.rasa_client import RasaClient
-from bot.web.texts import load_web_texts
+from bot.web.texts import cached_web_texts
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +158,9 @@ def allowed_origins(settings: Settings) -> List[str]:
 def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     owns_client = rasa is None
     client = rasa or RasaClient.from_settings(settings)
-    contact_data = load_contact(settings.data_dir / "contact.yml")
-    texts = load_web_texts(settings.data_dir / "web.yml")
+    contact_file = settings.content_dir / "contact.yml"
+    texts_file = settings.content_dir / "web.yml"
+    cached_contact(contact_file), cached_web_texts(texts_file)  # refuse to start if broken
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -177,12 +178,10 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.rasa = client
-    app.state.contact = contact_data
-    app.state.texts = texts
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return chat.error(400, "invalid", texts.ugyldig)
+        return chat.error(400, "invalid", cached_web_texts(texts_file).ugyldig)
 
     app.include_router(chat.router)
     app.include_router(contact.router)
@@ -199,7 +198,9 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
         BodyLimit,
         limit=max_body_bytes(settings.max_message_chars),
         too_large=lambda: chat.too_long(
-            texts, settings.max_message_chars, contact_data.hovedtelefon
+            cached_web_texts(texts_file),
+            settings.max_message_chars,
+            cached_contact(contact_file).hovedtelefon,
         ),
     )
     app.add_middleware(ApiCORS, origins=allowed_origins(settings))

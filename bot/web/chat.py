@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from bot.contact import Contact
-from bot.settings import Settings
+from bot.core.settings import Settings
+from bot.features.contact import Contact
+from bot.infra.rasa_client import RasaClient, RasaUnavailable
 from bot.web import get_contact, get_rasa, get_texts, get_web_settings
-from bot.web.rasa_client import RasaClient, RasaUnavailable
 from bot.web.texts import WebTexts
 
 log = logging.getLogger(__name__)

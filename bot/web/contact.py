@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from bot.contact import Contact
+from bot.features.contact import Contact
 from bot.web import get_contact
 
 router = APIRouter(prefix="/api", tags=["contact"])

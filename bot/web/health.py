@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from bot.infra.rasa_client import RasaClient
 from bot.web import get_rasa
-from bot.web.rasa_client import RasaClient
 
 router = APIRouter(tags=["health"])
 

@@ -4,11 +4,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.competence import ActionCompetence
-from bot.competence import load_competence
-from bot.settings import ROOT
+from bot.core.settings import ROOT
+from bot.features.competence.content import load_competence
 from tests.actions.helpers import make_tracker, sent
 
-DATA = load_competence(ROOT / "data" / "competence.yml")
+DATA = load_competence(ROOT / "content" / "competence.yml")
 
 
 def run(tracker):  # type: ignore[no-untyped-def]

@@ -1,5 +1,5 @@
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, List
 
@@ -10,12 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.explain as action_module
 from actions.explain import ActionExplain
-from bot.glossary import load_glossary
-from bot.laws import load_lawbook
 from tests.actions.helpers import make_tracker, sent
+from tests.fakes import TZ, services
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 26)
+AT = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
 
 LETTER = (
     "Aalborg, den 12. november 2026\nCPR-nr.: [CPR]\n\n"
@@ -36,12 +36,7 @@ def blank() -> Any:
 
 @pytest.fixture(scope="module")
 def action(blank: Any) -> ActionExplain:
-    return ActionExplain(
-        nlp=blank,
-        glossary=load_glossary(ROOT / "data" / "glossary.yml"),
-        lawbook=load_lawbook(ROOT / "data" / "laws.yml"),
-        today=TODAY,
-    )
+    return ActionExplain(services(at=AT), nlp=blank)
 
 
 def run(action: ActionExplain, text: str, intent: str) -> tuple:
@@ -57,7 +52,7 @@ def test_name() -> None:
 def test_what_does_partshoering_mean(action: ActionExplain) -> None:
     events, dispatcher = run(action, "hvad betyder partshøring", "forstaa_afgoerelse")
     assert events == []
-    term = action._glossary.terms["partshøring"]  # type: ignore[union-attr]
+    term = action.services.glossary().terms["partshøring"]
     assert dispatcher.messages[0] == {
         "text": None,
         "buttons": [],
@@ -143,7 +138,7 @@ def test_model_is_loaded_once_lazily(monkeypatch: pytest.MonkeyPatch, blank: Any
         return blank
 
     monkeypatch.setattr(action_module, "load_nlp", fake_load)
-    action = ActionExplain(today=TODAY)
+    action = ActionExplain(services(at=AT))
     assert calls == []
     run(action, "hvad betyder hjemvist", "forstaa_afgoerelse")
     _events, dispatcher = run(action, "hvad er aktindsigt", "forstaa_afgoerelse")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any, Dict, List
@@ -14,19 +15,19 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
-import actions.fuldmagt as fuldmagt_actions
-import bot.db
 from actions.fuldmagt import (
     ActionFuldmagtIntro,
     ActionSendFuldmagt,
     ValidateFuldmagtForm,
 )
-from bot.fuldmagt import FuldmagtRequest
-from bot.mail import FileMailer
-from bot.outbox import OutboxMail, deliver_due
-from bot.settings import ROOT, Settings
+from bot.app.bootstrap import Services
+from bot.core.settings import ROOT
+from bot.features.fuldmagt.service import FuldmagtRequest
+from bot.infra.mail import FileMailer
+from bot.infra.outbox import OutboxMail, deliver_due
+from tests.fakes import services
 
-DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain" / "fuldmagt.yml").read_text("utf-8"))
+DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
 PHONE = "99 31 16 18"
 OFFICE_ADDRESS = "Boulevarden 13, 1. sal, 9000 Aalborg"
 
@@ -98,39 +99,42 @@ RESET = [
 ]
 
 
-@pytest.fixture
-def app(monkeypatch, session_factory, tmp_path: Path) -> Settings:
-    """Settings and database used by the actions."""
-    settings = Settings(var_dir=tmp_path, data_dir=ROOT / "data")
-    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: settings)
-    monkeypatch.setattr(fuldmagt_actions, "_session_factory", lambda s: session_factory)
-    return settings
+class NoDatabase:
+    """A session factory that fails the test when it is used."""
 
-
-@pytest.fixture
-def no_db(monkeypatch, tmp_path: Path) -> Settings:
-    settings = Settings(var_dir=tmp_path, data_dir=ROOT / "data")
-    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: settings)
-
-    def fail(_settings: Settings) -> None:
+    def __call__(self) -> None:
         raise AssertionError("this action must not touch the database")
 
-    monkeypatch.setattr(fuldmagt_actions, "_session_factory", fail)
-    return settings
+
+class BrokenDatabase:
+    def __call__(self) -> None:
+        raise RuntimeError("database is down")
+
+
+@pytest.fixture
+def app(session_factory, tmp_path: Path) -> Services:
+    """Services with the test database (SQLite and PostgreSQL)."""
+    return services(tmp_path, sessions=session_factory)
+
+
+@pytest.fixture
+def no_db(tmp_path: Path) -> Services:
+    return services(tmp_path, sessions=NoDatabase())  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- intro and cancel
 
 
 def test_intro_explains_mentions_the_phone_and_resets(no_db) -> None:
-    events, messages = run(ActionFuldmagtIntro(), tracker({"fuldmagt_email": "gammel@eksempel.dk"}))
+    trk = tracker({"fuldmagt_email": "gammel@eksempel.dk"})
+    events, messages = run(ActionFuldmagtIntro(no_db), trk)
     assert events == [*RESET, SlotSet("fuldmagt_email", None)]
     assert messages == [msg("utter_fuldmagt_explain"), msg("utter_fuldmagt_phone", telefon=PHONE)]
 
 
 def test_intro_takes_an_address_from_the_opening_message(no_db) -> None:
     trk = tracker(text="send mig en fuldmagt på karen@eksempel.dk tak", intent="request_fuldmagt")
-    events, _ = run(ActionFuldmagtIntro(), trk)
+    events, _ = run(ActionFuldmagtIntro(no_db), trk)
     assert events == [*RESET, SlotSet("fuldmagt_email", "karen@eksempel.dk")]
 
 
@@ -151,7 +155,7 @@ def test_a_typed_yes_or_no_confirms_or_asks_again(no_db) -> None:
         ),
     ]:
         trk = tracker(base, text=typed, intent="affirm", candidates={"fuldmagt_confirmed": typed})
-        events, messages = run(ValidateFuldmagtForm(), trk)
+        events, messages = run(ValidateFuldmagtForm(no_db), trk)
         assert events == events_expected, typed
         assert messages == messages_expected, typed
 
@@ -163,7 +167,7 @@ def test_a_typed_stop_ends_the_form_and_sends_nothing(no_db) -> None:
         intent="stop",
         candidates={"fuldmagt_email": "annuller"},
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == [
         SlotSet("fuldmagt_email", None),
         SlotSet("form_stopped", True),
@@ -171,21 +175,18 @@ def test_a_typed_stop_ends_the_form_and_sends_nothing(no_db) -> None:
     ]
     assert messages == []
     trk = tracker({"form_stopped": True})
-    events, messages = run(ActionSendFuldmagt(), trk)
+    events, messages = run(ActionSendFuldmagt(no_db), trk)
     assert events == RESET
     assert messages == [msg("utter_fuldmagt_cancelled", telefon=PHONE)]
 
 
-def test_a_question_about_a_bisidder_is_explained_not_a_form(no_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    async def explain(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        dispatcher.utter_message(response="utter_explain_term")
-        return []
-
-    monkeypatch.setattr(fuldmagt_actions.ActionExplain, "run", explain)
+def test_a_question_about_a_bisidder_is_explained_not_a_form(no_db) -> None:  # type: ignore[no-untyped-def]
     trk = tracker(text="skal en bisidder have fuldmagt?", intent="request_fuldmagt")
-    events, messages = run(ActionFuldmagtIntro(), trk)
+    events, messages = run(ActionFuldmagtIntro(no_db), trk)
     assert events == [FollowupAction("action_listen")]
-    assert messages == [msg("utter_explain_term")]
+    explained = [m["term"] for m in messages if m["response"] == "utter_explain_term"]
+    assert "bisidder" in explained  # the glossary says a bisidder needs no fuldmagt
+    assert "utter_ask_fuldmagt_email" not in [m["response"] for m in messages]
 
 
 # ---------------------------------------------------------------- validation
@@ -197,7 +198,7 @@ def test_valid_address_is_normalised(no_db) -> None:
         text="min mail er Karen@Eksempel.DK",
         candidates={"fuldmagt_email": "min mail er Karen@Eksempel.DK"},
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == [SlotSet("fuldmagt_email", "Karen@eksempel.dk")]
     assert messages == []
 
@@ -210,7 +211,7 @@ def test_invalid_address_is_refused_and_asked_again(no_db, typed: str) -> None:
     trk = tracker(
         {"requested_slot": "fuldmagt_email"}, text=typed, candidates={"fuldmagt_email": typed}
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == [SlotSet("fuldmagt_email", None)]
     assert messages == [msg("utter_fuldmagt_invalid_email")]
 
@@ -220,7 +221,7 @@ def test_header_injection_in_the_chat_is_refused(no_db) -> None:
     trk = tracker(
         {"requested_slot": "fuldmagt_email"}, text=typed, candidates={"fuldmagt_email": typed}
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == [SlotSet("fuldmagt_email", None)]
     assert messages == [msg("utter_fuldmagt_invalid_email")]
 
@@ -232,7 +233,7 @@ def test_yes_confirms(no_db) -> None:
         intent="affirm",
         candidates={"fuldmagt_confirmed": True},
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == [SlotSet("fuldmagt_confirmed", True)]
     assert messages == []
 
@@ -244,7 +245,7 @@ def test_change_address_asks_for_it_again(no_db) -> None:
         intent="deny",
         candidates={"fuldmagt_confirmed": False},
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == [SlotSet("fuldmagt_confirmed", None), SlotSet("fuldmagt_email", None)]
     assert messages == []
 
@@ -255,7 +256,7 @@ def test_new_address_typed_at_the_confirmation_replaces_the_old(no_db) -> None:
         text="nej, send den til Ny.Adresse@eksempel.dk",
         intent="inform_email",
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == [SlotSet("fuldmagt_email", "Ny.Adresse@eksempel.dk")]
     assert messages == []
 
@@ -266,7 +267,7 @@ def test_other_text_at_the_confirmation_changes_nothing(no_db) -> None:
         text="hvad er en partsrepræsentant",
         intent="request_fuldmagt",
     )
-    events, messages = run(ValidateFuldmagtForm(), trk)
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
     assert events == []
     assert messages == []
 
@@ -289,7 +290,7 @@ def mails(session_factory) -> int:
 
 
 def test_send_queues_the_mail_and_clears_the_address(app, session_factory, tmp_path) -> None:
-    events, messages = run(ActionSendFuldmagt(), confirmed())
+    events, messages = run(ActionSendFuldmagt(app), confirmed())
     assert events == RESET
     assert messages == [
         msg("utter_fuldmagt_on_its_way", email="karen@eksempel.dk", adresse=OFFICE_ADDRESS)
@@ -300,7 +301,7 @@ def test_send_queues_the_mail_and_clears_the_address(app, session_factory, tmp_p
         assert request.status == "queued"
 
     # The worker's part: in the embedded setup the mail becomes an .eml file.
-    mailer = FileMailer(tmp_path / "outbox", mail_from=app.mail_from)
+    mailer = FileMailer(tmp_path / "outbox", mail_from=app.settings.mail_from)
     assert deliver_due(session_factory, mailer) == 1
     (eml,) = list((tmp_path / "outbox").glob("*.eml"))
     sent = message_from_bytes(eml.read_bytes(), policy=policy.default)
@@ -310,8 +311,8 @@ def test_send_queues_the_mail_and_clears_the_address(app, session_factory, tmp_p
 
 
 def test_send_twice_is_not_sent_twice(app, session_factory) -> None:
-    run(ActionSendFuldmagt(), confirmed())
-    events, messages = run(ActionSendFuldmagt(), confirmed("KAREN@eksempel.dk"))
+    run(ActionSendFuldmagt(app), confirmed())
+    events, messages = run(ActionSendFuldmagt(app), confirmed("KAREN@eksempel.dk"))
     assert events == RESET
     assert messages == [
         msg("utter_fuldmagt_already_requested", email="KAREN@eksempel.dk", telefon=PHONE)
@@ -319,11 +320,10 @@ def test_send_twice_is_not_sent_twice(app, session_factory) -> None:
     assert mails(session_factory) == 1
 
 
-def test_send_respects_the_rate_limit(app, session_factory, monkeypatch) -> None:
-    limited = app.copy(update={"fuldmagt_max_per_conversation": 1})
-    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: limited)
-    run(ActionSendFuldmagt(), confirmed("a@eksempel.dk"))
-    events, messages = run(ActionSendFuldmagt(), confirmed("b@eksempel.dk"))
+def test_send_respects_the_rate_limit(app, session_factory) -> None:
+    limited = replace(app, settings=app.settings.copy(update={"fuldmagt_max_per_conversation": 1}))
+    run(ActionSendFuldmagt(limited), confirmed("a@eksempel.dk"))
+    events, messages = run(ActionSendFuldmagt(limited), confirmed("b@eksempel.dk"))
     assert events == RESET
     assert messages == [msg("utter_fuldmagt_rate_limited", telefon=PHONE)]
     assert mails(session_factory) == 1
@@ -331,32 +331,25 @@ def test_send_respects_the_rate_limit(app, session_factory, monkeypatch) -> None
 
 def test_send_without_confirmation_sends_nothing(app, session_factory) -> None:
     trk = tracker({"fuldmagt_email": "karen@eksempel.dk", "fuldmagt_confirmed": None})
-    events, messages = run(ActionSendFuldmagt(), trk)
+    events, messages = run(ActionSendFuldmagt(app), trk)
     assert events == RESET
     assert messages == [msg("utter_fuldmagt_error", telefon=PHONE)]
     assert mails(session_factory) == 0
 
 
-def test_database_failure_gives_the_phone_number(monkeypatch, tmp_path, caplog) -> None:
-    settings = Settings(var_dir=tmp_path, data_dir=ROOT / "data")
-    monkeypatch.setattr(fuldmagt_actions, "get_settings", lambda: settings)
-
-    def broken(_settings: Settings) -> None:
-        raise RuntimeError("database is down")
-
-    monkeypatch.setattr(fuldmagt_actions, "_session_factory", broken)
-    events, messages = run(ActionSendFuldmagt(), confirmed())
+def test_database_failure_gives_the_phone_number(tmp_path, caplog) -> None:
+    broken = services(tmp_path, sessions=BrokenDatabase())  # type: ignore[arg-type]
+    events, messages = run(ActionSendFuldmagt(broken), confirmed())
     assert events == RESET
     assert messages == [msg("utter_fuldmagt_error", telefon=PHONE)]
     assert "karen" not in caplog.text
 
 
-def test_session_factory_is_built_lazily_from_the_settings(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(bot.db, "_shared", {})
-    settings = Settings(var_dir=tmp_path)
+def test_session_factory_is_built_lazily_from_the_settings(tmp_path) -> None:
+    svc = services(tmp_path)
     assert not (tmp_path / "app.db").exists()  # nothing at import time
-    factory = fuldmagt_actions._session_factory(settings)
-    assert fuldmagt_actions._session_factory(settings) is factory
+    factory = svc.app_sessions()
+    assert svc.app_sessions() is factory
     assert (tmp_path / "app.db").exists()
     with factory() as session:  # schema created
         assert session.execute(select(func.count(OutboxMail.id))).scalar_one() == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import time
@@ -20,10 +21,10 @@ from typing import Iterator, List
 
 import pytest
 
-from bot.nlu import latest_model, train
-from bot.rasa_config import write_endpoints
-from bot.run import process_specs
-from bot.settings import ROOT, Settings
+from bot.app.run import process_specs
+from bot.core.settings import ROOT, Settings
+from bot.rasa.endpoints import write_endpoints
+from bot.rasa.model import latest_model, train
 
 
 def free_port() -> int:
@@ -73,10 +74,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if latest_model(models) is None:
         train(models)
     var = tmp_path_factory.mktemp("stack-var")
+    # The office's content files, copied so a test can edit them while the stack runs.
+    content = tmp_path_factory.mktemp("stack-content")
+    shutil.copytree(ROOT / "content", content, dirs_exist_ok=True)
     token = secrets.token_urlsafe(24)
     env = {
         **os.environ,
         "BORGER_VAR_DIR": str(var),
+        "BORGER_CONTENT_DIR": str(content),
         "BORGER_RASA_PORT": str(free_port()),
         "BORGER_ACTION_PORT": str(free_port()),
         "BORGER_WEB_PORT": str(free_port()),
@@ -85,19 +90,22 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "BORGER_CORS_ORIGINS": "https://www.aalborg.dk",
         "SANIC_HOST": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
         "LOG_LEVEL": "INFO",
     }
     for key in ("BORGER_DATABASE_URL", "BORGER_TRACKER_STORE_URL", "BORGER_LOCK_STORE_URL"):
         env.pop(key, None)
     settings = Settings(
         var_dir=var,
+        content_dir=content,
         rasa_port=int(env["BORGER_RASA_PORT"]),
         action_port=int(env["BORGER_ACTION_PORT"]),
         web_port=int(env["BORGER_WEB_PORT"]),
         rasa_token=token,
     )
     endpoints = write_endpoints(settings, var / "endpoints.yml")
-    from bot.db import create_schema, make_engine
+    from bot.app.schema import create_schema
+    from bot.infra.db import make_engine
 
     engine = make_engine(settings.app_database_url)
     create_schema(engine)

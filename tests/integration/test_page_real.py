@@ -38,7 +38,7 @@ def test_greeting_answer_and_quick_reply_with_the_real_bot(page, stack: Stack) -
     expect(log).to_contain_text("hjælpe dig med at forstå afgørelser")
 
     page.get_by_role("button", name="Hvad kan I ikke hjælpe med?").last.click()
-    expect(log).to_contain_text("Borgerrådgiveren kan ikke")
+    expect(log).to_contain_text("Borgerrådgivningen kan ikke")
 
     box.fill("Min boligstøtte er blevet sat ned, og jeg forstår ikke hvorfor")
     box.press("Enter")

@@ -36,10 +36,10 @@ from typing import Any, Dict, List
 import httpx
 import yaml
 
-from bot.settings import ROOT
+from bot.core.settings import ROOT
 
 TRANSCRIPTS = Path(__file__).resolve().parent
-DOMAIN = ROOT / "domain"
+DOMAIN = ROOT / "domain.yml"
 MONTHS = [
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
@@ -123,13 +123,12 @@ def _template_to_pattern(text: str) -> str:
 def error_patterns() -> List[re.Pattern[str]]:
     """The texts of the error responses, as patterns (placeholders match anything)."""
     pats: List[re.Pattern[str]] = []
-    for path in sorted(DOMAIN.glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, variants in (raw.get("responses") or {}).items():
-            if name in ERROR_RESPONSES:
-                for v in variants:
-                    first = str(v.get("text", "")).split("\n")[0][:60]
-                    pats.append(re.compile(_template_to_pattern(first), re.S))
+    raw = yaml.safe_load(DOMAIN.read_text(encoding="utf-8")) or {}
+    for name, variants in (raw.get("responses") or {}).items():
+        if name in ERROR_RESPONSES:
+            for v in variants:
+                first = str(v.get("text", "")).split("\n")[0][:60]
+                pats.append(re.compile(_template_to_pattern(first), re.S))
     return pats
 
 

@@ -13,9 +13,9 @@ from typing import Any, Callable, Iterator, List
 import pytest
 import uvicorn
 
-from bot.settings import Settings
+from bot.core.settings import Settings
+from bot.infra.rasa_client import RasaClient
 from bot.web.app import create_app
-from bot.web.rasa_client import RasaClient
 from tests.web.fakes import ALLOWED_ORIGIN, MAX_CHARS, TOKEN, FakeRasa
 
 

@@ -1,0 +1,236 @@
+"""Rasa actions for cancelling and moving a meeting, and the questions both forms ask.
+
+- ``action_booking_change_start``: cancel or move (the words win over the intent);
+  a reference in the message is used.
+- ``validate_booking_change_form``: booking reference + the phone/e-mail booked with
+  (at most ``MAX_CHANGE_ATTEMPTS`` failed look-ups per conversation), the new time
+  when moving, the confirmation.
+- ``action_ask_booking_reference``: asks, or ends the form after too many look-ups.
+- ``action_ask_booking_slot_start``: free times as buttons
+  (``/inform{"slot_start":"2025-12-03T10:00+01:00"}``), for both forms.
+- ``action_ask_booking_confirmed``: the summary to confirm (new booking, cancel, move).
+- ``action_cancel_booking``, ``action_move_booking``: the submits.
+
+Decisions in bot.features.booking; ``Turn`` and the rest both forms share in
+actions/booking.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.booking import (
+    FAILURES,
+    BookingAction,
+    S,
+    Slots,
+    TimeAndConfirmation,
+    Turn,
+    back_to_form,
+    reset,
+)
+from actions.forms import FORM_STOPPED, CitizenFormValidation, answer, latest_intent, latest_text
+from bot.features import booking as bk
+
+CHANGE_SLOTS = [S.REFERENCE, S.CHANGE_CONTACT, S.START, S.WISH, S.LABEL, S.CONFIRMED]
+INTRO = {bk.CANCEL: "utter_booking_change_intro_cancel", bk.MOVE: "utter_booking_change_intro_move"}
+ABORTED: bk.Reply = ("utter_booking_change_aborted", {})
+
+
+def _done() -> List[EventType]:
+    return [*reset([*CHANGE_SLOTS, FORM_STOPPED]), SlotSet(S.KIND, None)]
+
+
+def _end_form() -> List[EventType]:
+    return [ActiveLoop(None), SlotSet(S.REQUESTED, None)]
+
+
+class ActionBookingChangeStart(BookingAction):
+    """Cancel or move: the kind from the words, a reference in the message is used."""
+
+    def name(self) -> str:
+        return "action_booking_change_start"
+
+    def act(self, turn: Turn) -> List[EventType]:
+        text = latest_text(turn.tracker)
+        kind = bk.change_kind(text, latest_intent(turn.tracker))
+        turn.say((INTRO[kind], {}))
+        reference = SlotSet(S.REFERENCE, bk.find_reference(text))
+        return [SlotSet(S.KIND, kind), *reset([*CHANGE_SLOTS, FORM_STOPPED]), reference]
+
+
+class ValidateBookingChangeForm(TimeAndConfirmation, CitizenFormValidation):
+    def name(self) -> str:
+        return "validate_booking_change_form"
+
+    def slots_for(self, domain_slots: List[str], tracker: Tracker) -> List[str]:
+        if tracker.get_slot(S.KIND) == bk.MOVE:
+            return domain_slots
+        return [s for s in domain_slots if s != S.START]
+
+    _reference = answer(S.REFERENCE, bk.reference_answer, "utter_booking_reference_invalid")
+
+    def validate_booking_reference(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """ "Nej, jeg vil FLYTTE det, ikke aflyse": the same form goes on as the other kind."""
+        text = str(value or "")
+        other = bk.switched_kind(text, tracker.get_slot(S.KIND))
+        if other is None:
+            return self._reference(value, dispatcher)
+        dispatcher.utter_message(response=INTRO[other])
+        return {S.KIND: other, S.REFERENCE: bk.find_reference(text)}
+
+    def validate_booking_change_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(dispatcher, tracker, self.services)
+        attempts = int(tracker.get_slot(S.ATTEMPTS) or 0)
+        if attempts >= bk.MAX_CHANGE_ATTEMPTS:  # action_ask_booking_reference ends the form
+            return {S.REFERENCE: None, S.CHANGE_CONTACT: None}
+        contact = bk.parse_contact(str(value or ""))
+        if contact.empty:
+            turn.say(("utter_booking_contact_invalid", {}))
+            return {S.CHANGE_CONTACT: None}
+        try:
+            with turn.unit_of_work() as session:
+                current = bk.find_booking(session, turn.slot(S.REFERENCE), contact, tz=turn.tz)
+        except bk.BookingNotFound:
+            attempts += 1
+            if attempts < bk.MAX_CHANGE_ATTEMPTS:
+                turn.say(("utter_booking_not_found", {"telefon": turn.phone}))
+            return {S.REFERENCE: None, S.CHANGE_CONTACT: None, S.ATTEMPTS: float(attempts)}
+        except FAILURES as exc:
+            turn.failed("look-up", exc)
+            return {S.CHANGE_CONTACT: None}
+        if not bk.is_changeable(current.status, current.start, turn.now):
+            turn.say(("utter_booking_not_changeable", {"telefon": turn.phone}))
+            return {S.REFERENCE: None, S.CHANGE_CONTACT: None}
+        return {S.CHANGE_CONTACT: contact.text}
+
+
+class ActionAskBookingReference(BookingAction):
+    """Ask for the reference, or end the form after too many failed look-ups."""
+
+    def name(self) -> str:
+        return "action_ask_booking_reference"
+
+    def act(self, turn: Turn) -> List[EventType]:
+        if int(turn.tracker.get_slot(S.ATTEMPTS) or 0) >= bk.MAX_CHANGE_ATTEMPTS:
+            turn.say(("utter_booking_change_too_many", {"telefon": turn.phone}))
+            return _end_form()
+        turn.say(("utter_ask_booking_reference", {}))
+        return []
+
+
+class ActionAskBookingSlotStart(BookingAction):
+    """Offer free times as buttons, following the citizen's time wish if any."""
+
+    def name(self) -> str:
+        return "action_ask_booking_slot_start"
+
+    def act(self, turn: Turn) -> List[EventType]:
+        try:
+            texts = turn.texts()
+            with turn.unit_of_work() as session:
+                moving, wish = turn.moving_id(session), turn.slot(S.WISH)
+                plan = bk.offer_times(session, wish, exclude_booking_id=moving, **turn.when)
+        except FAILURES as exc:
+            turn.failed("slot search", exc)
+            return _end_form()
+        if not plan.slots:
+            turn.say((plan.response, {"telefon": turn.phone}))
+            return _end_form()
+        turn.say((plan.response, {"buttons": [bk.slot_button(s, texts) for s in plan.slots]}))
+        return []
+
+
+class ActionAskBookingConfirmed(BookingAction):
+    """The summary to confirm: new booking, cancellation or move."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    def act(self, turn: Turn) -> List[EventType]:
+        try:
+            texts = turn.texts()
+            if not turn.changing:
+                turn.say(("utter_booking_confirm_new", _summary(turn, texts)))
+                return []
+            with turn.unit_of_work() as session:
+                current = turn.current(session)
+        except FAILURES as exc:
+            turn.failed("look-up for confirmation", exc)
+            return _end_form()
+        label = turn.tracker.get_slot(S.LABEL)
+        turn.say(bk.change_summary(turn.slot(S.KIND), current, label, texts))
+        return []
+
+
+def _summary(turn: Turn, texts: bk.OfficeTexts) -> Dict[str, Any]:
+    get = turn.tracker.get_slot
+    return {
+        "tidspunkt": get(S.LABEL),
+        "moedeform": texts.meeting_type_label(str(get(S.MEETING_TYPE))),
+        "emne": get(S.TOPIC),
+        "navn": get(S.NAME),
+        "kontakt": get(S.CONTACT),
+    }
+
+
+def _change(
+    turn: Turn, command: Callable[..., bk.BookingInfo], *args: Any
+) -> Tuple[bk.BookingInfo, bk.OfficeTexts] | None:
+    """Cancel or move in one unit of work; None after telling the citizen why not."""
+    contact = bk.parse_contact(turn.slot(S.CHANGE_CONTACT))
+    try:
+        texts = turn.texts()
+        with turn.unit_of_work() as session:
+            info = command(session, turn.slot(S.REFERENCE), contact, *args, **turn.terms(texts))
+        return info, texts
+    except bk.SlotTaken:
+        raise
+    except (bk.BookingNotFound, bk.BookingNotChangeable):
+        turn.say(("utter_booking_not_changeable", {"telefon": turn.phone}))
+    except FAILURES as exc:
+        turn.failed(command.__name__, exc)
+    return None
+
+
+class ActionCancelBooking(BookingAction):
+    def name(self) -> str:
+        return "action_cancel_booking"
+
+    def act(self, turn: Turn) -> List[EventType]:
+        if turn.stopped() or not turn.confirmed(ABORTED):
+            return _done()
+        done = _change(turn, bk.cancel)
+        if done is not None:
+            turn.say(*bk.cancelled_replies(*done))
+        return _done()
+
+
+class ActionMoveBooking(BookingAction):
+    def name(self) -> str:
+        return "action_move_booking"
+
+    def act(self, turn: Turn) -> List[EventType]:
+        if turn.stopped() or not turn.confirmed(ABORTED):
+            return _done()
+        start = bk.parse_slot_key(turn.slot(S.START), turn.tz)
+        if start is None:
+            turn.failed("move request")
+            return _done()
+        try:
+            done = _change(turn, bk.move, start)
+        except bk.SlotTaken:  # taken meanwhile: back to the offers near the wanted time
+            turn.say(("utter_booking_slot_taken", {}))
+            return back_to_form(S.CHANGE_FORM, start)
+        if done is not None:
+            turn.say(*bk.moved_replies(*done))
+        return _done()

@@ -1,0 +1,1 @@
+"""Core: settings, clock, privacy and the content loader. Imports no feature."""

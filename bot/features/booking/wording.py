@@ -1,0 +1,163 @@
+"""What a citizen's own words say about a booking: meeting type, reference, wish.
+
+Plain functions used by the booking actions, so that what the citizen already
+wrote ("telefonmøde på torsdag formiddag", "aflys mit møde K7Q2MP") fills the
+form instead of being asked for again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Sequence, Tuple
+
+from bot.features.booking.contact import REFERENCE_ALPHABET, REFERENCE_LENGTH
+from bot.features.booking.tables import IN_PERSON, MEETING_TYPES, PHONE
+from bot.language.calendar import MONTH_NAMES
+from bot.language.fold import fold
+from bot.language.timewish import parse_wish
+
+_PHONE_WORDS = re.compile(
+    r"telefon|\bring\w* (til )?mig\b|\bring\w* \w+ op\b|\bring\w* op\b|tlf", re.I
+)
+_IN_PERSON_WORDS = re.compile(
+    r"boulevard|fremmød|personligt møde|personlig|komme ind|kommer ind|ind til jer|ind på|"
+    r"på kontoret|jeres kontor|ansigt til ansigt|møde op|mødes",
+    re.I,
+)
+# "jeg kan ikke komme ind til byen" is no wish for a meeting at the office.
+_NEGATED = re.compile(
+    r"\b(ikke|ik|i stedet for at)\s+(\w+\s+)?(komme|kommer|møde op|mødes)\b[^.,!?]*", re.I
+)
+_REFERENCE = re.compile(rf"\b[A-Za-z0-9]{{{REFERENCE_LENGTH}}}\b")
+_ALPHABET = set(REFERENCE_ALPHABET)
+MOVE = "flyt"
+CANCEL = "aflys"
+_URGENT = re.compile(r"hurtigst muligt|snarest|haster|straks|akut|så hurtigt som muligt", re.I)
+
+
+def meeting_type_from_text(text: str) -> str | None:
+    """``telefon`` or ``fremmoede`` when the text says which, else None."""
+    low = _NEGATED.sub(" ", fold(text or "").lower())
+    by_phone = bool(_PHONE_WORDS.search(low))
+    in_person = bool(_IN_PERSON_WORDS.search(low.replace("telefonmøde", "")))
+    if by_phone == in_person:
+        return None
+    return PHONE if by_phone else IN_PERSON
+
+
+def find_reference(text: str, *, loose: bool = False) -> str | None:
+    """A booking reference in the text ("aflys mit møde K7Q2MP").
+
+    Strict (an opening message): the token has a digit or is written in capitals,
+    so an ordinary six-letter word ("venter") is not taken. Loose (the answer to
+    "what is your booking number?"): any token that fits the alphabet.
+    """
+    compact = re.sub(r"[\s.-]", "", text or "")
+    if loose and len(compact) == REFERENCE_LENGTH and set(compact.upper()) <= _ALPHABET:
+        return compact.upper()  # "k7m 4qx"
+    for m in _REFERENCE.finditer(text or ""):
+        token = m.group(0)
+        upper = token.upper()
+        if not set(upper) <= _ALPHABET:
+            continue
+        if loose or any(c.isdigit() for c in token) or token.isupper():
+            return upper
+    return None
+
+
+def reference_answer(text: str) -> str | None:
+    """The reference in the answer to "what is your booking number?" (strict first)."""
+    return find_reference(text) or find_reference(text, loose=True)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the message that started a booking already tells."""
+
+    meeting_type: str | None = None
+    time_wish: str | None = None
+
+
+def read_opening(text: str, now: datetime) -> Opening:
+    """Meeting type and time wish from the message that asked for a meeting."""
+    if not text or text.startswith("/"):
+        return Opening()
+    wish = parse_wish(text, now)
+    has_wish = wish.recognized and (not wish.is_empty or bool(_URGENT.search(fold(text))))
+    return Opening(
+        meeting_type=meeting_type_from_text(text),
+        time_wish=text if has_wish else None,
+    )
+
+
+_MOVE_WORDS = re.compile(
+    r"\b(flyt\w*|ændre (tiden|tidspunktet|mødet|dato\w*)|ændr\w* tid\w*|rykke\w*|ryk (mødet|tiden)|"
+    r"anden tid|ny tid|et andet tidspunkt|en anden dag|omlægge|byt\w* tid)\b",
+    re.I,
+)
+_CANCEL_WORDS = re.compile(r"\b(aflys\w*|annuller\w*|slette? (mødet|tiden|min tid))\b", re.I)
+_NOT_CANCEL = re.compile(r"\bikke (aflys\w*|annuller\w*)", re.I)
+_IN_PERSON_ANSWER = re.compile(r"\b(møde|personligt|fysisk|ind til jer|kontoret)\b", re.I)
+
+
+def change_kind_from_text(text: str) -> str | None:
+    """``flyt`` or ``aflys`` when the words say which ("jeg vil FLYTTE det, ikke aflyse")."""
+    low = fold(text or "").lower()
+    move = bool(_MOVE_WORDS.search(low))
+    cancel = bool(_CANCEL_WORDS.search(_NOT_CANCEL.sub(" ", low)))
+    if move and not cancel:
+        return MOVE
+    if cancel and not move:
+        return CANCEL
+    return None
+
+
+def change_kind(text: str, intent: str | None) -> str:
+    """Cancel or move: the words win over the intent; cancelling when neither says."""
+    return change_kind_from_text(text) or (MOVE if intent == "move_booking" else CANCEL)
+
+
+def switched_kind(text: str, kind: str | None) -> str | None:
+    """The other kind when the answer asks for it ("nej, jeg vil FLYTTE det"), else None."""
+    said = change_kind_from_text(text)
+    return said if said is not None and said != kind else None
+
+
+def meeting_type_answer(text: str) -> str | None:
+    """The answer to "at the office or by phone?" (a button or words).
+
+    "møde" alone means at the office.
+    """
+    if (text or "").strip() in MEETING_TYPES:
+        return (text or "").strip()
+    said = meeting_type_from_text(text)
+    if said is not None:
+        return said
+    low = fold(text or "").lower()
+    if _IN_PERSON_ANSWER.search(low) and "telefon" not in low:
+        return IN_PERSON
+    return None
+
+
+def day_phrase(day: date) -> str:
+    """ "den 8. december": a day as a time wish, to keep it when only the hour changes."""
+    return f"den {day.day}. {MONTH_NAMES[day.month - 1]}"
+
+
+_MEETING_WISH = re.compile(
+    r"\b(et møde|en tid|et telefonmøde|booke?|bestille?|aftale (en tid|et møde)|"
+    r"ringe? (til )?mig( op)?|komme ind og (snakke|tale)|snakke med (jer|en)|tale med (jer|en))\b"
+)
+MIN_BOOKING_CONFIDENCE = 0.1
+
+
+def wants_a_meeting(text: str, ranking: Sequence[Tuple[str, float]]) -> bool:
+    """An unsure message that asks for a meeting ("kan jeg faa en tid i naeste uge").
+
+    The classifier must see booking as likely (in its top three), and the words must
+    ask for a meeting or a call.
+    """
+    likely = [name for name, conf in ranking[:3] if conf >= MIN_BOOKING_CONFIDENCE]
+    return "book_meeting" in likely and bool(_MEETING_WISH.search(fold(text).lower()))

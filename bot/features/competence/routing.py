@@ -1,0 +1,392 @@
+"""Competence check: can the borgerrådgiver help, and if not, where to go?
+
+Plain, deterministic Python. Input: the NLU parse of what the citizen wrote
+(intent ranking and text), the reference day and what the conversation has
+established so far. Output: a ``Decision`` with the route label (as in
+``shared/eval/README.md``), the reason and statute reference from
+``content/competence.yml``, other routes worth mentioning, and at most one
+clarifying question for the chat.
+
+The order of the rules:
+1. The NLU intent decides the main route when it is confident; when it is not,
+   the keywords of ``content/competence.yml`` choose among the likely routes.
+2. A complaint from someone writing as the kommune's employee is a
+   personalesag (§ 7, stk. 3, nr. 2); a matter about another municipality is
+   outside (it does not concern Aalborg Kommune).
+3. § 13: a complaint about the kommune that ended more than a year ago is
+   ``for_gammel_sag`` (the exceptions of stk. 2-3 are mentioned).
+4. Other likely routes are mentioned, not ignored (a mixed matter).
+5. The chat asks one question when it matters: decision or treatment?
+   did the matter end more than a year ago? did you try the administration
+   first (§ 14)?
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Dict, List, Sequence, Tuple
+
+from bot.features.competence.content import (
+    BORGERRAADGIVER,
+    COMPLAINT_ROUTES,
+    DECISION_ROUTE,
+    PRIVATE,
+    TOO_OLD,
+    BodyData,
+    CompetenceData,
+)
+from bot.language.periods import find_periods, more_than_a_year_ago
+from bot.language.tone import is_upset
+
+# Routes the 1-year rule applies to: complaints about Aalborg Kommune.
+AGE_RULE_ROUTES = (
+    "borgerraadgiver_klage_sagsbehandling",
+    "borgerraadgiver_klage_adfaerd",
+    "borgerraadgiver_klagevejledning",
+    "ankestyrelsen",
+)
+# Routes about the kommune that an employee's own matter can be mistaken for.
+EMPLOYEE_RULE_ROUTES = (
+    *COMPLAINT_ROUTES,
+    "borgerraadgiver_klagevejledning",
+    "ankestyrelsen",
+    "ombudsmanden",
+    "domstolene",
+)
+
+CONFIDENT = 0.6
+# Below this the NLU's best routing intent is no more than a guess.
+GUESS = 0.3
+MENTION_MIN = 0.2
+# A keyword mention also needs the NLU to see the route as at least this likely.
+KEYWORD_MENTION_MIN = 0.05
+CLOSE_CALL = 0.2
+
+QUESTION_KIND = "kind"  # the decision itself, or how you were treated?
+QUESTION_ENDED = "ended"  # did it end more than a year ago?
+QUESTION_DIALOGUE = "dialogue"  # did you try the administration first (§ 14)?
+QUESTION_WHAT = "what"  # an upset message the NLU is unsure of: what happened?
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What the NLU made of a message."""
+
+    text: str
+    ranking: Tuple[Tuple[str, float], ...] = ()
+
+    @classmethod
+    def from_rasa(cls, parse_data: Dict[str, Any]) -> Parse:
+        ranking = parse_data.get("intent_ranking") or []
+        pairs = [
+            (r.get("name"), float(r.get("confidence") or 0.0)) for r in ranking if r.get("name")
+        ]
+        if not pairs and (parse_data.get("intent") or {}).get("name"):
+            intent = parse_data["intent"]
+            pairs = [(intent["name"], float(intent.get("confidence") or 0.0))]
+        return cls(text=parse_data.get("text") or "", ranking=tuple(pairs))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation has established (from slots)."""
+
+    dialogue_tried: bool | None = None
+    ended_over_a_year_ago: bool | None = None
+    asked: Tuple[str, ...] = ()
+
+
+@dataclass
+class Decision:
+    route: str
+    coarse: str
+    reason: str
+    paragraph: str | None
+    how: str
+    body: BodyData | None = None
+    confident: bool = True
+    also: List[str] = field(default_factory=list)
+    question: str | None = None
+    dialogue_first: bool = False
+    on_behalf: bool = False
+    period: str | None = None
+    original_route: str | None = None
+    about_decision: bool = False
+    upset: bool = False
+
+    def as_json(self, text: str) -> Dict[str, Any]:
+        return {
+            "text": text,
+            "route": self.route,
+            "coarse": self.coarse,
+            "reason": self.reason,
+            "paragraph": self.paragraph,
+        }
+
+
+_ANOTHER_MUNICIPALITY = re.compile(r"\b(?!aalborg\b)([a-zæøå]+(?:-[a-zæøå]+)?)\s+kommune\b")
+_ANOTHER_MUNICIPALITY_WORDS = re.compile(
+    r"\b(en anden kommune|min gamle kommune|den kommune jeg boede i)\b"
+)
+_NOT_MUNICIPALITY_NAMES = {
+    "min",
+    "vores",
+    "jeres",
+    "den",
+    "denne",
+    "hele",
+    "i",
+    "af",
+    "fra",
+    "til",
+    "en",
+}
+_TRIED_DIALOGUE = re.compile(
+    r"\b(har|havde|jeg)\b[^.!?]{0,40}\b(klaget|skrevet|ringet|talt|snakket|henvendt|kontaktet|rykket|"
+    r"spurgt|mailet|sendt en mail|prøvet at løse|bedt om)\b"
+)
+_APPEAL_BODY = re.compile(
+    r"(ankestyrelse|nævnenes hus|klagenævn|borgerrådgive|styrelse|udbetaling danmark|"
+    r"familieretshus|tilsyn|ombudsmand)"
+)
+# The writer speaks as an employee of the kommune (§ 7, stk. 3, nr. 2).
+_EMPLOYEE = re.compile(
+    r"\b(som medarbejder|som ansat|jeg er ansat|jeg arbejder (som|i|på|hos)|min chef|min leder"
+    r"|mine kolleg\w*|min kollega|min arbejdsplads|mit job i kommunen|min arbejdsgiver"
+    r"|min ansættelse|min løn)\b"
+)
+_KOMMUNE = re.compile(r"\b(kommunen|aalborg kommune|kommunens)\b")
+# The message speaks of a decision: then "the advisor cannot change decisions" helps.
+_DECISION_WORDS = re.compile(
+    r"(afgørelse|afslag|afvist|bevilg|frakend|nedsat|stoppet|ophør|genvurder|ændre? (min|en) )"
+)
+# Routes where the advisor's limit on decisions is part of the answer (§ 7, stk. 3).
+DECISION_LIMIT_ROUTES = ("borgerraadgiver_klagevejledning", "borgerraadgiver_forstaa_afgoerelse")
+_ENDED = re.compile(
+    r"\b(afsluttet|afsluttede|lukket|lukkede|sluttede|slut|afgjort|ophørt|ophørte)\b"
+)
+_ON_BEHALF = re.compile(
+    r"\b(på vegne af|på hans vegne|på hendes vegne|for en anden|min mor|min far|mine forældre|"
+    r"min søn|min datter|mit barn|mine børn|min mand|min kone|min hustru|min kæreste|min bror|"
+    r"min søster|min nabo|min ven|min veninde|pårørende|min bedstemor|min bedstefar)\b"
+)
+
+
+def keyword_hits(text: str, data: CompetenceData) -> Dict[str, int]:
+    low = text.lower()
+    hits: Dict[str, int] = {}
+    for label, route in data.routes.items():
+        n = sum(1 for kw in route.keywords if re.search(r"\b" + re.escape(kw.lower()), low))
+        if n:
+            hits[label] = n
+    return hits
+
+
+def _candidates(parse: Parse, data: CompetenceData) -> List[Tuple[str, float]]:
+    out: List[Tuple[str, float]] = []
+    for intent, conf in parse.ranking:
+        label = data.route_for_intent(intent)
+        if label:
+            out.append((label, conf))
+    return out
+
+
+def _choose(
+    candidates: Sequence[Tuple[str, float]], hits: Dict[str, int], about_kommune: bool = False
+) -> Tuple[str, bool]:
+    """The main route and whether the choice is confident.
+
+    A confident intent decides. Otherwise keywords choose among the likely
+    intents; a keyword route the NLU does not consider at all is only taken
+    when the NLU has nothing better than a guess; with neither, a message
+    about the kommune is taken as a complaint about its case handling.
+    """
+    if candidates and candidates[0][1] >= CONFIDENT:
+        return candidates[0][0], True
+    likely = [label for label, _ in candidates[:3]]
+    backed = [label for label in likely if hits.get(label)]
+    if backed:
+        best = max(backed, key=lambda label: (hits[label], -likely.index(label)))
+        return best, best == likely[0] or len(backed) == 1
+    if candidates and candidates[0][1] >= GUESS:
+        return candidates[0][0], False
+    if hits:
+        return max(hits, key=lambda label: hits[label]), False
+    if about_kommune:
+        # No real guess, but it is about the kommune: a complaint about its handling.
+        return "borgerraadgiver_klage_sagsbehandling", False
+    if candidates:
+        return candidates[0][0], False
+    return "borgerraadgiver_klage_sagsbehandling", False
+
+
+def _another_municipality(text: str) -> bool:
+    low = text.lower()
+    if _ANOTHER_MUNICIPALITY_WORDS.search(low):
+        return True
+    return any(
+        m.group(1) not in _NOT_MUNICIPALITY_NAMES for m in _ANOTHER_MUNICIPALITY.finditer(low)
+    )
+
+
+def build_route(label: str, data: CompetenceData) -> Decision:
+    """The decision for a route chosen by other means (a worked-out deadline question)."""
+    return _build(label, data)
+
+
+def _build(label: str, data: CompetenceData, **extra: Any) -> Decision:
+    route = data.routes[label]
+    body = data.bodies.get(route.body) if route.body else None
+    return Decision(
+        route=label,
+        coarse=route.coarse,
+        reason=route.reason,
+        paragraph=route.paragraph,
+        how=route.how,
+        body=body,
+        **extra,
+    )
+
+
+def decide(
+    parse: Parse, today: date, data: CompetenceData, context: Context = Context()
+) -> Decision:
+    """Route one message describing the citizen's matter."""
+    text = parse.text
+    candidates = _candidates(parse, data)
+    hits = keyword_hits(text, data)
+    main, confident = _choose(candidates, hits, bool(_KOMMUNE.search(text.lower())))
+
+    if main in EMPLOYEE_RULE_ROUTES and _EMPLOYEE.search(text.lower()):
+        main, confident = "personalesag", True
+
+    if main not in (
+        "skat",
+        "udbetaling_danmark",
+        "ombudsmanden",
+        "domstolene",
+        "regionen",
+        "familieretshuset",
+    ) and _another_municipality(text):
+        other = data.other_municipality
+        decision = _build(PRIVATE, data, confident=confident)
+        decision.reason, decision.how = other.reason, other.how
+        return decision
+
+    periods = find_periods(text, today)
+    old_period = None
+    if periods:
+        latest = max(periods, key=lambda p: p.end)
+        if more_than_a_year_ago(latest.end, today):
+            old_period = latest.text
+    # The ombudsman comes after an appeal body; with none named, an old
+    # matter "I still want to complain about" is an old matter with the kommune.
+    age_rule = main in AGE_RULE_ROUTES or (
+        main == "ombudsmanden" and not _APPEAL_BODY.search(text.lower())
+    )
+    too_old = age_rule and (old_period is not None or context.ended_over_a_year_ago is True)
+
+    # Other likely intents are mentioned only when the NLU is sure of the main one;
+    # another route with keyword evidence when the NLU finds it plausible too.
+    also = [
+        label
+        for label, conf in candidates[1:4]
+        if candidates[0][1] >= CONFIDENT
+        and conf >= MENTION_MIN
+        and data.routes[label].coarse != data.routes[main].coarse
+    ]
+    in_ranking = {label for label, conf in candidates if conf >= KEYWORD_MENTION_MIN}
+    for label in hits:
+        if (
+            label != main
+            and label not in also
+            and label in in_ranking
+            and data.routes[label].coarse != data.routes[main].coarse
+        ):
+            also.append(label)
+    also = also[:2]
+
+    on_behalf = bool(_ON_BEHALF.search(text.lower()))
+
+    if too_old:
+        return _build(
+            TOO_OLD,
+            data,
+            confident=confident,
+            also=[],
+            period=old_period,
+            on_behalf=on_behalf,
+            original_route=main,
+        )
+
+    decision = _build(main, data, confident=confident, also=also, on_behalf=on_behalf)
+    decision.about_decision = bool(_DECISION_WORDS.search(text.lower()))
+    decision.upset = is_upset(text)
+    unsure_redirect = data.routes[main].coarse != BORGERRAADGIVER and not hits.get(main)
+    if decision.upset and (not confident or unsure_redirect) and QUESTION_WHAT not in context.asked:
+        # Angry words alone must not pick a redirect: acknowledge and ask what happened.
+        decision.question = QUESTION_WHAT
+        return decision
+    decision.question = _question(decision, candidates, text, context)
+    if main in COMPLAINT_ROUTES:
+        tried = context.dialogue_tried
+        if tried is None and _TRIED_DIALOGUE.search(text.lower()):
+            tried = True
+        decision.dialogue_first = tried is False
+    return decision
+
+
+def _question(
+    decision: Decision, candidates: Sequence[Tuple[str, float]], text: str, context: Context
+) -> str | None:
+    """At most one clarifying question for the chat, most important first."""
+    top = [label for label, _ in candidates[:2]]
+    if (
+        QUESTION_KIND not in context.asked
+        and not decision.confident
+        and len(candidates) >= 2
+        and candidates[0][1] - candidates[1][1] < CLOSE_CALL
+        and DECISION_ROUTE in top
+        and any(label in COMPLAINT_ROUTES for label in top)
+    ):
+        return QUESTION_KIND
+    if decision.route not in AGE_RULE_ROUTES:
+        return None
+    if (
+        QUESTION_ENDED not in context.asked
+        and context.ended_over_a_year_ago is None
+        and _ENDED.search(text.lower())
+    ):
+        return QUESTION_ENDED
+    if (
+        decision.route in COMPLAINT_ROUTES
+        and QUESTION_DIALOGUE not in context.asked
+        and context.dialogue_tried is None
+        and not _TRIED_DIALOGUE.search(text.lower())
+    ):
+        return QUESTION_DIALOGUE
+    return None
+
+
+def follow_up(route: str, data: CompetenceData, context: Context) -> Decision:
+    """Decision for a route already chosen, after the citizen answered a question."""
+    if route in AGE_RULE_ROUTES and context.ended_over_a_year_ago:
+        return _build(TOO_OLD, data, original_route=route)
+    decision = _build(route, data)
+    if route in COMPLAINT_ROUTES:
+        decision.dialogue_first = context.dialogue_tried is False
+        if context.dialogue_tried is None and QUESTION_DIALOGUE not in context.asked:
+            decision.question = QUESTION_DIALOGUE
+    return decision
+
+
+def likely_route(parse: Parse, data: CompetenceData, top: int = 3) -> str | None:
+    """For a message the NLU was unsure of: a route when one of its likely routing
+    intents is backed by the keywords of content/competence.yml, else None."""
+    hits = keyword_hits(parse.text, data)
+    for label, _conf in _candidates(parse, data)[:top]:
+        if hits.get(label):
+            return label
+    return None

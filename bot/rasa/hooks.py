@@ -1,0 +1,95 @@
+"""The privacy choke point inside the Rasa server.
+
+Every input channel Rasa serves (the REST channel at /webhooks/rest/webhook,
+socket.io, and any other in credentials.yml) hands each incoming message to
+``Agent.handle_message`` (see ``rasa.core.channels.channel.register``). We wrap
+that one method so that, before the message is parsed, logged or stored:
+
+- CPR numbers in the text are replaced by ``[CPR]`` (``bot.core.privacy``);
+- the first time in a conversation, the citizen is told (response
+  ``utter_cpr_warning``) not to write CPR numbers; the notice is recorded on
+  the tracker as a bot utterance (no action event, so it does not change
+  what the policies predict).
+
+``install()`` is called by ``bot.rasa.main`` before Rasa starts; nothing is
+patched on import.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List
+
+from bot.core.privacy import redact_with_count
+
+logger = logging.getLogger(__name__)
+
+CPR_WARNING_RESPONSE = "utter_cpr_warning"
+
+_installed = False
+
+
+def install() -> None:
+    """Wrap ``rasa.core.agent.Agent.handle_message`` (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    from rasa.core.agent import Agent
+
+    original = Agent.handle_message
+
+    async def handle_message(self: Agent, message: Any) -> List[Dict[str, Any]] | None:
+        masked = mask_message(message)
+        if masked and self.is_ready():
+            async with self.lock_store.lock(message.sender_id):
+                await _warn_once(self, message)
+        return await original(self, message)
+
+    Agent.handle_message = handle_message  # type: ignore[method-assign]
+    _installed = True
+
+
+def mask_message(message: Any) -> int:
+    """Mask CPR numbers in a ``UserMessage`` in place; return how many."""
+    text = getattr(message, "text", None)
+    if not isinstance(text, str) or not text:
+        return 0
+    masked, count = redact_with_count(text)
+    if count:
+        message.text = masked
+        logger.info("Masked %d CPR number(s) in an incoming message.", count)
+    return count
+
+
+def already_warned(events: Any) -> bool:
+    from rasa.shared.core.events import BotUttered
+
+    return any(
+        isinstance(e, BotUttered) and (e.metadata or {}).get("utter_action") == CPR_WARNING_RESPONSE
+        for e in events
+    )
+
+
+async def _warn_once(agent: Any, message: Any) -> None:
+    from rasa.shared.core.events import BotUttered
+
+    processor = agent.processor
+    tracker = await processor.fetch_tracker_and_update_session(
+        message.sender_id, message.output_channel, message.metadata
+    )
+    if already_warned(tracker.events):
+        return
+    channel_name = message.output_channel.name() if message.output_channel else "collector"
+    response = await processor.nlg.generate(CPR_WARNING_RESPONSE, tracker, channel_name)
+    if not response:
+        logger.error("Response %s is missing from the domain.", CPR_WARNING_RESPONSE)
+        return
+    bot_event = BotUttered(
+        response.get("text"),
+        data={k: v for k, v in response.items() if k != "text"},
+        metadata={"utter_action": CPR_WARNING_RESPONSE},
+    )
+    if message.output_channel is not None:
+        await message.output_channel.send_response(message.sender_id, bot_event.message())
+    tracker.update(bot_event)
+    await processor.save_tracker(tracker)

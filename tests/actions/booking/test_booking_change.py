@@ -1,0 +1,284 @@
+"""Cancelling and moving (actions/booking_change.py): exact events and dispatcher messages."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import pytest
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking_change import (
+    ActionAskBookingConfirmed,
+    ActionAskBookingReference,
+    ActionAskBookingSlotStart,
+    ActionBookingChangeStart,
+    ActionCancelBooking,
+    ActionMoveBooking,
+    ValidateBookingChangeForm,
+)
+from bot.features import booking as bk
+from tests.actions.booking.helpers import (
+    CHANGE_DONE,
+    CHANGE_SLOTS,
+    DOMAIN,
+    PHONE,
+    TZ,
+    book_directly,
+    button,
+    change_tracker,
+    msg,
+    run,
+    tracker,
+)
+
+
+def test_start_of_a_change_uses_the_reference_and_the_words() -> None:
+    text = "jeg vil gerne flytte mit møde K7M4QX"
+    trk = tracker({}, form=None, text=text, intent="cancel_booking")
+    events, messages = run(ActionBookingChangeStart(), trk)
+    assert events[0] == SlotSet("booking_change_kind", "flyt")  # the words win over the intent
+    assert events[-1] == SlotSet("booking_reference", "K7M4QX")
+    assert messages == [msg("utter_booking_change_intro_move")]
+
+
+@pytest.mark.parametrize(
+    "intent, kind, response",
+    [
+        ("cancel_booking", "aflys", "utter_booking_change_intro_cancel"),
+        ("move_booking", "flyt", "utter_booking_change_intro_move"),
+    ],
+)
+def test_change_start(intent, kind, response) -> None:  # type: ignore[no-untyped-def]
+    trk = tracker({"booking_change_kind": kind}, form=None, intent=intent)
+    events, messages = run(ActionBookingChangeStart(), trk)
+    assert events == [
+        SlotSet("booking_change_kind", kind),
+        *[SlotSet(name, None) for name in CHANGE_SLOTS],
+        SlotSet("form_stopped", None),
+        SlotSet("booking_reference", None),
+    ]
+    assert messages == [msg(response)]
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("ja aflys", True), ("Ja, aflys mødet", True), ("jep", True), ("nej", False)],
+)
+def test_a_typed_confirmation_works_like_the_buttons(factory, typed, expected) -> None:  # type: ignore[no-untyped-def]
+    trk = change_tracker(
+        {"requested_slot": "booking_confirmed", "booking_change_kind": "aflys"},
+        text=typed,
+        candidates={"booking_confirmed": typed},
+    )
+    events, messages = run(ValidateBookingChangeForm(), trk)
+    assert events[0] == SlotSet("booking_confirmed", expected)
+    assert messages == []
+
+
+def test_a_cancel_turns_into_a_move_when_the_citizen_says_so(factory) -> None:  # type: ignore[no-untyped-def]
+    typed = "nej jeg vil FLYTTE det, ikke aflyse"
+    trk = change_tracker(
+        {"requested_slot": "booking_reference", "booking_change_kind": "aflys"},
+        text=typed,
+        candidates={"booking_reference": typed},
+    )
+    events, messages = run(ValidateBookingChangeForm(), trk)
+    assert SlotSet("booking_change_kind", "flyt") in events
+    assert SlotSet("booking_reference", None) in events
+    assert messages == [msg("utter_booking_change_intro_move")]
+
+
+def test_reference_format(factory) -> None:  # type: ignore[no-untyped-def]
+    for typed, expected in [("k7m 4qx", "K7M4QX"), ("123", None), ("BBBBBB", None)]:
+        trk = change_tracker(
+            {"requested_slot": "booking_reference", "booking_change_kind": "aflys"},
+            candidates={"booking_reference": typed},
+        )
+        events, messages = run(ValidateBookingChangeForm(), trk)
+        # Cancelling overrides required_slots, so rasa_sdk names the next slot itself.
+        next_slot = "booking_change_contact" if expected else "booking_reference"
+        assert events == [
+            SlotSet("booking_reference", expected),
+            SlotSet("requested_slot", next_slot),
+        ]
+        assert messages == ([] if expected else [msg("utter_booking_reference_invalid")])
+
+
+def test_wrong_contact_three_times_ends_the_form(factory) -> None:  # type: ignore[no-untyped-def]
+    info = book_directly(factory, datetime(2025, 12, 3, 10, tzinfo=TZ))
+    for attempt in (1, 2, 3):
+        trk = change_tracker(
+            {
+                "requested_slot": "booking_change_contact",
+                "booking_change_kind": "aflys",
+                "booking_reference": info.reference,
+                "booking_change_attempts": float(attempt - 1),
+            },
+            candidates={"booking_change_contact": "87654321"},
+        )
+        events, messages = run(ValidateBookingChangeForm(), trk)
+        assert events == [
+            SlotSet("booking_change_contact", None),
+            SlotSet("booking_reference", None),
+            SlotSet("booking_change_attempts", float(attempt)),
+            SlotSet("requested_slot", "booking_reference"),
+        ]
+        assert messages == ([msg("utter_booking_not_found", telefon=PHONE)] if attempt < 3 else [])
+    trk = change_tracker({"booking_change_attempts": 3.0, "requested_slot": "booking_reference"})
+    events, messages = run(ActionAskBookingReference(), trk)
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert messages == [msg("utter_booking_change_too_many", telefon=PHONE)]
+    _, messages = run(ActionAskBookingReference(), change_tracker({}))
+    assert messages == [msg("utter_ask_booking_reference")]
+
+
+def test_cancel_flow(factory) -> None:  # type: ignore[no-untyped-def]
+    info = book_directly(factory, datetime(2025, 12, 3, 10, tzinfo=TZ), email="mette@example.dk")
+    base = {"booking_change_kind": "aflys", "booking_reference": info.reference}
+    trk = change_tracker(
+        {**base, "requested_slot": "booking_change_contact"},
+        candidates={"booking_change_contact": "Mette@Example.dk"},
+    )
+    events, messages = run(ValidateBookingChangeForm(), trk)
+    assert events == [
+        SlotSet("booking_change_contact", "mette@example.dk"),
+        SlotSet("requested_slot", "booking_confirmed"),
+    ]
+    assert messages == []
+    filled = {**base, "booking_change_contact": "mette@example.dk"}
+    # Cancelling skips the time question.
+    required = asyncio.run(
+        ValidateBookingChangeForm().required_slots(
+            DOMAIN["forms"]["booking_change_form"]["required_slots"],
+            CollectingDispatcher(),
+            change_tracker(filled),
+            DOMAIN,
+        )
+    )
+    assert required == ["booking_reference", "booking_change_contact", "booking_confirmed"]
+    events, messages = run(
+        ActionAskBookingConfirmed(),
+        change_tracker({**filled, "requested_slot": "booking_confirmed"}),
+    )
+    assert messages == [
+        msg(
+            "utter_booking_confirm_cancel",
+            tidspunkt="onsdag den 3. december kl. 10.00",
+            reference=info.reference,
+        )
+    ]
+    events, messages = run(
+        ActionCancelBooking(), tracker({**filled, "booking_confirmed": True}, form=None)
+    )
+    assert events == CHANGE_DONE
+    assert messages == [
+        msg("utter_booking_cancelled", tidspunkt="onsdag den 3. december kl. 10.00"),
+        msg("utter_booking_cancelled_mail"),
+    ]
+    with factory() as session:
+        assert bk.count_active(session) == 0
+    # A second cancel of the same booking is refused.
+    _, messages = run(
+        ActionCancelBooking(), tracker({**filled, "booking_confirmed": True}, form=None)
+    )
+    assert messages == [msg("utter_booking_not_changeable", telefon=PHONE)]
+
+
+def test_cancel_declined(factory) -> None:  # type: ignore[no-untyped-def]
+    info = book_directly(factory, datetime(2025, 12, 3, 10, tzinfo=TZ))
+    slots = {
+        "booking_change_kind": "aflys",
+        "booking_reference": info.reference,
+        "booking_change_contact": "12345678",
+        "booking_confirmed": False,
+    }
+    events, messages = run(ActionCancelBooking(), tracker(slots, form=None))
+    assert events == CHANGE_DONE
+    assert messages == [msg("utter_booking_change_aborted")]
+    with factory() as session:
+        assert bk.count_active(session) == 1
+
+
+def test_move_flow(factory) -> None:  # type: ignore[no-untyped-def]
+    info = book_directly(factory, datetime(2025, 12, 3, 10, tzinfo=TZ))
+    base = {
+        "booking_change_kind": "flyt",
+        "booking_reference": info.reference,
+        "booking_change_contact": "12345678",
+    }
+    # The offers may include the booking's own current time (it is being moved).
+    trk = change_tracker(
+        {**base, "requested_slot": "booking_slot_start", "booking_time_wish": "den 3. december"}
+    )
+    _, messages = run(ActionAskBookingSlotStart(), trk)
+    assert messages[0]["response"] == "utter_booking_offer_wish"
+    assert messages[0]["buttons"][0] == button(
+        "Onsdag den 3. december kl. 09.00", "2025-12-03T09:00+01:00"
+    )
+    typed = "torsdag den 4. december kl. 13"
+    trk = change_tracker(
+        {**base, "requested_slot": "booking_slot_start"}, candidates={"booking_slot_start": typed}
+    )
+    events, _ = run(ValidateBookingChangeForm(), trk)
+    assert events == [
+        SlotSet("booking_slot_start", "2025-12-04T13:00+01:00"),
+        SlotSet("booking_slot_label", "torsdag den 4. december kl. 13.00"),
+        SlotSet("booking_time_wish", None),
+    ]
+    filled = {
+        **base,
+        "booking_slot_start": "2025-12-04T13:00+01:00",
+        "booking_slot_label": "torsdag den 4. december kl. 13.00",
+    }
+    _, messages = run(
+        ActionAskBookingConfirmed(),
+        change_tracker({**filled, "requested_slot": "booking_confirmed"}),
+    )
+    assert messages == [
+        msg(
+            "utter_booking_confirm_move",
+            gammelt_tidspunkt="onsdag den 3. december kl. 10.00",
+            tidspunkt="torsdag den 4. december kl. 13.00",
+        )
+    ]
+    events, messages = run(
+        ActionMoveBooking(), tracker({**filled, "booking_confirmed": True}, form=None)
+    )
+    assert events == CHANGE_DONE
+    assert messages == [
+        msg(
+            "utter_booking_moved",
+            tidspunkt="torsdag den 4. december kl. 13.00",
+            moedeform="Personligt møde på Boulevarden 13",
+            reference=info.reference,
+        )
+    ]
+
+
+def test_move_to_a_time_taken_meanwhile(factory) -> None:  # type: ignore[no-untyped-def]
+    info = book_directly(factory, datetime(2025, 12, 3, 10, tzinfo=TZ))
+    target = datetime(2025, 12, 4, 13, tzinfo=TZ)
+    book_directly(factory, target, phone="87654321")
+    book_directly(factory, target, phone="11223344")
+    slots = {
+        "booking_change_kind": "flyt",
+        "booking_reference": info.reference,
+        "booking_change_contact": "12345678",
+        "booking_slot_start": "2025-12-04T13:00+01:00",
+        "booking_confirmed": True,
+    }
+    events, messages = run(ActionMoveBooking(), tracker(slots, form=None))
+    assert events == [
+        SlotSet("booking_slot_start", None),
+        SlotSet("booking_slot_label", None),
+        SlotSet("booking_confirmed", None),
+        SlotSet("booking_time_wish", "2025-12-04T13:00+01:00"),
+        ActiveLoop("booking_change_form"),
+        FollowupAction("booking_change_form"),
+    ]
+    assert messages == [msg("utter_booking_slot_taken")]
+    with factory() as session:
+        still = bk.find_booking(session, info.reference, bk.ContactInfo(phone="12345678"))
+    assert still.start == datetime(2025, 12, 3, 10, tzinfo=TZ)

@@ -1,0 +1,83 @@
+"""What the citizen's own words say about a booking (bot/features/booking/wording.py)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.features.booking.wording import (
+    change_kind_from_text,
+    day_phrase,
+    find_reference,
+    meeting_type_answer,
+    meeting_type_from_text,
+    read_opening,
+    wants_a_meeting,
+)
+
+NOW = datetime(2026, 12, 1, 11, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jeg vil gerne have et telefonmøde", "telefon"),
+        ("Kan borgerrådgiveren ringe mig op? jeg kan ikke komme ind til byen", "telefon"),
+        ("kan jeg få et telefonmøde i stedet for at møde op?", "telefon"),
+        ("I må gerne ringe til mig", "telefon"),
+        ("kan jeg komme ind og snakke med jer?", "fremmoede"),
+        ("paa boulevarden", "fremmoede"),
+        ("jeg vil gerne booke et møde", None),
+    ],
+)
+def test_meeting_type(text: str, expected: str | None) -> None:
+    assert meeting_type_from_text(text) == expected
+
+
+def test_the_answer_moede_means_at_the_office() -> None:
+    assert meeting_type_answer("møde") == "fremmoede"
+    assert meeting_type_answer("telefonmøde tak") == "telefon"
+    assert meeting_type_answer("ved ikke") is None
+
+
+def test_reference_strict_and_loose() -> None:
+    assert find_reference("aflys mit møde K7M4QX tak") == "K7M4QX"
+    assert find_reference("mit bookingnummer er k7m4qx") == "K7M4QX"  # has a digit
+    assert find_reference("jeg venter stadig") is None  # an ordinary word is no reference
+    assert find_reference("venter", loose=True) == "VENTER"
+    assert find_reference("k7m 4qx", loose=True) == "K7M4QX"
+    assert find_reference("BBBBBB", loose=True) is None  # not in the alphabet
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("nej jeg vil FLYTTE det, ikke aflyse", "flyt"),
+        ("kan jeg rykke mit møde til en anden dag", "flyt"),
+        ("jeg vil gerne ændre tidspunktet", "flyt"),
+        ("jeg bliver nødt til at aflyse", "aflys"),
+        ("hvad er klokken", None),
+    ],
+)
+def test_change_kind(text: str, expected: str | None) -> None:
+    assert change_kind_from_text(text) == expected
+
+
+def test_opening_message() -> None:
+    opening = read_opening("kan i ringe til mig i morgen mellem 10 og 12", NOW)
+    assert opening.meeting_type == "telefon"
+    assert opening.time_wish is not None
+    assert read_opening("jeg vil booke en tid", NOW).time_wish is None
+    assert read_opening("det haster, hurtigst muligt", NOW).time_wish is not None
+    assert read_opening("/book_meeting", NOW).time_wish is None
+
+
+def test_an_unsure_meeting_wish() -> None:
+    ranking = (("inform", 0.6), ("book_meeting", 0.26))
+    assert wants_a_meeting("kan jeg faa en tid hos jer i naeste uge", ranking)
+    assert not wants_a_meeting("kan jeg faa en tid hos jer", (("inform", 0.9),))
+    assert not wants_a_meeting("hvad betyder partshøring", ranking)
+
+
+def test_day_phrase() -> None:
+    assert day_phrase(date(2026, 12, 8)) == "den 8. december"

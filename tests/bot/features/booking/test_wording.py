@@ -1,0 +1,42 @@
+"""The citizen's words about changing a booking (bot/features/booking/wording.py).
+
+The rest of wording.py is tested in tests/bot/features/booking/test_opening.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.features import booking as bk
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("jeg vil gerne flytte mit møde", "cancel_booking", "flyt"),  # the words win
+        ("aflys mit møde", "move_booking", "aflys"),
+        ("K7M4QX", "move_booking", "flyt"),
+        ("K7M4QX", "cancel_booking", "aflys"),
+        ("K7M4QX", None, "aflys"),
+    ],
+)
+def test_change_kind(text, intent, expected) -> None:  # type: ignore[no-untyped-def]
+    assert bk.change_kind(text, intent) == expected
+
+
+def test_switched_kind() -> None:
+    assert bk.switched_kind("nej jeg vil FLYTTE det, ikke aflyse", "aflys") == "flyt"
+    assert bk.switched_kind("jeg vil flytte det", "flyt") is None
+    assert bk.switched_kind("K7M4QX", "aflys") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected", [("k7m 4qx", "K7M4QX"), ("det er K7M4QX", "K7M4QX"), ("123", None)]
+)
+def test_reference_answer(text, expected) -> None:  # type: ignore[no-untyped-def]
+    assert bk.reference_answer(text) == expected
+
+
+@pytest.mark.parametrize("payload", ["telefon", "fremmoede", " telefon "])
+def test_meeting_type_buttons(payload) -> None:  # type: ignore[no-untyped-def]
+    assert bk.meeting_type_answer(payload) == payload.strip()
