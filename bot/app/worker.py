@@ -50,7 +50,7 @@ def run_worker(settings: Settings, stop_event: threading.Event, interval: float 
                         settings.retention_days,
                     )
                     next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
-                deliver_due(factory, mailer)
+                deliver_due(factory, mailer, timezone_name=settings.timezone)
             except Exception as exc:  # keep the worker alive; no personal data in the log
                 log.error("outbox worker round failed: %s", type(exc).__name__)
             stop_event.wait(interval)

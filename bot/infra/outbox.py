@@ -331,15 +331,22 @@ def _claim(session_factory: sessionmaker, mail_id: int, token: str, now: datetim
         return bool(result.rowcount == 1)
 
 
-def deliver_due(session_factory: sessionmaker, mailer: Mailer, now: datetime | None = None) -> int:
+def deliver_due(
+    session_factory: sessionmaker,
+    mailer: Mailer,
+    now: datetime | None = None,
+    timezone_name: str = "Europe/Copenhagen",
+) -> int:
     """Send the queued mails that are due; return how many were sent.
 
     Safe with several workers at once: each row is claimed with an atomic
     conditional UPDATE before it is sent. No database transaction is held open
-    while talking to the mail server.
+    while talking to the mail server: claiming, and recording the result, are each
+    a short transaction of their own (the delivery loop is the one place that
+    commits step by step, by design).
     """
     ts = utc_naive(now)
-    tz = ZoneInfo("Europe/Copenhagen")
+    tz = ZoneInfo(timezone_name)
     with session_factory() as session:
         due: List[int] = list(
             session.execute(
