@@ -180,6 +180,9 @@ class TimeAndConfirmation(WithServices):
         if said is not True and wants_time and bk.names_a_time(str(value), turn.now):
             tracker.slots[S.WISH] = bk.kept_day(turn.slot(S.START), turn.tz)
             return {S.CONFIRMED: None, S.LABEL: None, **choose_time(turn, value)}
+        fix = bk.correction(str(value)) if said is not True and not turn.changing else None
+        if fix is not None:  # "nej, navnet er forkert": ask for that again, keep the rest
+            return {S.CONFIRMED: None, {"navn": S.NAME, "kontakt": S.CONTACT}[fix]: None}
         if said is None:
             turn.say(("utter_booking_confirm_unclear", {}))
         return {S.CONFIRMED: said}

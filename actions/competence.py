@@ -19,10 +19,17 @@ from bot.features.competence.routing import (
     Context,
     Decision,
     Parse,
+    build_route,
     decide,
     follow_up,
 )
 from bot.language.answers import yes_no
+
+# Remembered in ``competence_asked``: the limit on decisions has been said once.
+LIMIT_SAID = "limit_said"
+LIMIT_RESPONSE = "utter_competence_cannot_decide"
+
+GUIDE_ROUTE = "borgerraadgiver_klagevejledning"
 
 # Routes where "kan jeg nå at klage?" is about a decision's complaint deadline.
 DEADLINE_ROUTES = (
@@ -113,6 +120,11 @@ def respond(
         plan = deadline.messages() + [
             step for step in plan_messages(decision, data) if step[0] != "utter_competence_within"
         ]
+    # "Borgerrådgivningen kan ikke ændre afgørelser" is said once in a conversation.
+    if LIMIT_SAID in asked:
+        plan = [step for step in plan if step[0] != LIMIT_RESPONSE]
+    elif any(step[0] == LIMIT_RESPONSE for step in plan):
+        asked = (*asked, LIMIT_SAID)
     for response, variables in plan:
         dispatcher.utter_message(response=response, **variables)
     if decision.question:
@@ -122,3 +134,25 @@ def respond(
         SlotSet("clarify", decision.question),
         SlotSet("competence_asked", list(asked)),
     ]
+
+
+class ActionDeadline(WithServices, Action):
+    """ "Hvornår er fristen?": worked out when the message says when the decision came,
+    else the Borgerrådgivning's own 1-year rule (vedtægtens § 13)."""
+
+    def name(self) -> str:
+        return "action_deadline"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        svc = self.services
+        text = str((tracker.latest_message or {}).get("text") or "")
+        letter_deadline = tracker.get_slot("letter_deadline")
+        deadline = deadline_answer(text, svc.clock.today(), svc.deadline_rule(), letter_deadline)
+        if deadline is None:
+            dispatcher.utter_message(response="utter_deadline")
+            return []
+        asked = tuple(tracker.get_slot("competence_asked") or ())
+        guide = build_route(GUIDE_ROUTE, svc.competence())
+        return respond(guide, svc.competence(), dispatcher, asked, deadline)

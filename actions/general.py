@@ -49,6 +49,14 @@ class ActionFallback(WithServices, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        events = self._answer(dispatcher, tracker)
+        if any(e.get("event") == "followup" for e in events):
+            return events
+        # Then wait for the citizen. Also when the dialogue policy was unsure (core
+        # fallback): without this Rasa predicts the fallback again, up to ten times.
+        return [*events, FollowupAction("action_listen")]
+
+    def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
         user_intents = [
             (e.get("parse_data") or {}).get("intent", {}).get("name")
             for e in tracker.events

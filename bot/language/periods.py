@@ -96,6 +96,8 @@ _RECENT_DAY = re.compile(r"\bi\s+(dag|går|forgårs|(man|tirs|ons|tors|fre|lør|
 _LAST_WEEK = re.compile(r"\bi\s+sidste\s+uge\b|\bsidste\s+uge\b")
 _WEEKDAY_STEMS = ("man", "tirs", "ons", "tors", "fre", "lør", "søn")
 _DATE_NUMERIC = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)?\d{2})\b")
+# "3/11" without a year: the most recent such day (a decision the citizen got).
+_DATE_SHORT = re.compile(r"\b(\d{1,2})/(\d{1,2})\b(?![/.\-]\d)")
 _DATE_WORDS = re.compile(r"\b(\d{1,2})\.?\s+" + _MONTH + r"(?:\s+" + _YEAR + r")?")
 _MONTH_YEAR = re.compile(
     r"\b(?:i|fra|til|inden|afsluttet i|sluttede i|i løbet af)\s+"
@@ -210,6 +212,21 @@ def find_periods(text: str, today: date) -> list[Period]:
         else:
             start, end = _last_occurrence_of_season(season, today)
         add(m, start, end)
+
+    for m in _DATE_SHORT.finditer(low):
+        if not free(m):
+            continue
+        day, month = int(m.group(1)), int(m.group(2))
+        for year in (today.year, today.year - 1):
+            try:
+                when = date(year, month, day)
+            except ValueError:
+                break
+            # A day ahead this year is last year's only when that is recent ("20/12" in
+            # January); "7/12" in a booking wish in December is no past period.
+            if when <= today and (today - when).days <= 183:
+                add(m, when, when)
+                break
 
     for m in _RECENT_DAY.finditer(low):
         word = m.group(1)

@@ -31,7 +31,11 @@ def test_first_fallback_suggests_topics() -> None:
         "blabla", "nlu_fallback", 0.45, ranking=ranking, events=[user_event("hej", "greet")]
     )
     dispatcher = CollectingDispatcher()
-    assert asyncio.run(ActionFallback().run(dispatcher, tracker, {})) == []
+    # It always ends by listening: as the dialogue's own fallback (core fallback) it
+    # would otherwise be predicted again, up to ten times in one turn.
+    assert asyncio.run(ActionFallback().run(dispatcher, tracker, {})) == [
+        {"event": "followup", "timestamp": None, "name": "action_listen"}
+    ]
     assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_rephrase"]
     # Likely topics (at least 10 %), best first, and always a person last.
     assert dispatcher.messages[0]["buttons"] == [
@@ -108,3 +112,10 @@ def test_an_unsure_wish_for_a_meeting_starts_the_booking() -> None:
     events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
     assert events == [{"event": "followup", "timestamp": None, "name": "action_booking_start"}]
     assert dispatcher.messages == []
+
+
+def test_a_meeting_type_outside_the_form_starts_the_booking() -> None:
+    tracker = make_tracker("telefonmøde tak, næste uge tirsdag", "inform", 0.8)
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_booking_start"}]

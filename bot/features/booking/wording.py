@@ -151,13 +151,35 @@ _MEETING_WISH = re.compile(
     r"ringe? (til )?mig( op)?|komme ind og (snakke|tale)|snakke med (jer|en)|tale med (jer|en))\b"
 )
 MIN_BOOKING_CONFIDENCE = 0.1
+# Words that can only mean a meeting with the advisor, whatever the classifier saw.
+_MEETING_KIND = re.compile(
+    r"\btelefonmøde|\bmøde på boulevarden|\bpersonligt møde|\bbook\w* (et )?møde"
+)
 
 
 def wants_a_meeting(text: str, ranking: Sequence[Tuple[str, float]]) -> bool:
     """An unsure message that asks for a meeting ("kan jeg faa en tid i naeste uge").
 
-    The classifier must see booking as likely (in its top three), and the words must
-    ask for a meeting or a call.
+    Either the words can only mean a meeting ("telefonmøde", "møde på boulevarden"), or
+    the classifier sees booking as likely (in its top three) and the words ask for a
+    meeting or a call.
     """
+    low = fold(text).lower()
+    if _MEETING_KIND.search(low):  # "telefonmøde tak, næste uge tirsdag", "møde på boulevarden"
+        return True
     likely = [name for name, conf in ranking[:3] if conf >= MIN_BOOKING_CONFIDENCE]
-    return "book_meeting" in likely and bool(_MEETING_WISH.search(fold(text).lower()))
+    return "book_meeting" in likely and bool(_MEETING_WISH.search(low))
+
+
+_FIX_NAME = re.compile(r"\bnavn(et)?\b|\bstavet\b")
+_FIX_CONTACT = re.compile(r"\b(nummer|nummeret|telefon\w*|tlf|mail\w*|e-mail\w*|adresse\w*)\b")
+
+
+def correction(text: str) -> str | None:
+    """At the summary, "nej, navnet er forkert" corrects one part: ``navn`` or ``kontakt``."""
+    low = fold(text or "").lower()
+    if _FIX_NAME.search(low):
+        return "navn"
+    if _FIX_CONTACT.search(low):
+        return "kontakt"
+    return None
