@@ -198,6 +198,7 @@ class ActionBookingStart(BookingAction):
         turn.say(("utter_booking_intro", {}))
         opening = bk.read_opening(latest_text(turn.tracker), turn.now)
         known = [SlotSet(S.MEETING_TYPE, opening.meeting_type), SlotSet(S.WISH, opening.time_wish)]
+        known += [SlotSet(S.TOPIC, opening.topic)] if opening.topic else []
         # The form follows, also when the fallback started the booking.
         return [*reset([*BOOKING_SLOTS, FORM_STOPPED]), *known, FollowupAction(S.FORM)]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import WithServices
+from bot.features.booking.wording import asks_for_meeting
 from bot.features.competence.content import CompetenceData
 from bot.features.competence.deadline import DeadlineAnswer
 from bot.features.competence.deadline import answer as deadline_answer
@@ -66,6 +67,10 @@ class ActionCompetence(WithServices, Action):
             dispatcher.utter_message(response="utter_competence_no_question")
             return [SlotSet("clarify", None)]
         parse = Parse.from_rasa(latest)
+        if asks_for_meeting(parse.text):
+            # "Kunne jeg få et telefonmøde med borgerrådgiveren om ...": the booking starts;
+            # the matter becomes the meeting's topic.
+            return [FollowupAction("action_booking_start")]
         decision = decide(parse, today, data, Context(asked=asked))
         letter_deadline = tracker.get_slot("letter_deadline")
         deadline = deadline_answer(parse.text, today, svc.deadline_rule(), letter_deadline)

@@ -462,6 +462,11 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
         d = today + timedelta(days=ahead)
         narrow(d, d)
 
+    bare = _BARE_HOUR.match(fold(text).lower())
+    if at is None and time_from is None and time_to is None and bare and "ikke" not in text:
+        # "11 passer bedst", "12 er ok": an hour alone, in answer to the offered times.
+        at, recognized = time(int(bare.group(1))), True
+
     wish = TimeWish(
         date_from=date_from,
         date_to=date_to,
@@ -475,6 +480,13 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
     if at is not None and (time_from is not None or time_to is not None):
         wish = replace(wish, time_from=None, time_to=None)
     return wish
+
+
+# An hour alone in answer to offered times: "11 passer bedst", "12 er ok", "kl 13 tak".
+_BARE_HOUR = re.compile(
+    r"^\s*(?:kl\.?\s*)?(8|9|1[0-7])(?:[.:]00)?\s*"
+    r"(?:passer(?: bedst| fint| godt)?|er (?:fint|ok|godt|bedst)|tak|please|\.|!|$)"
+)
 
 
 def refine_wish(previous: str, text: str, now: datetime) -> str:

@@ -86,6 +86,7 @@ from bot.features.booking.tables import (
 from bot.features.booking.wording import (
     CANCEL,
     MOVE,
+    asks_for_meeting,
     change_kind,
     correction,
     find_reference,
@@ -96,7 +97,8 @@ from bot.features.booking.wording import (
 )
 
 __all__ = [
-    "ACTIVE", "add_closed_day", "Advisor", "BLOCK_MINUTES", "blocks", "book", "booked_replies",
+    "ACTIVE", "add_closed_day", "asks_for_meeting", "Advisor", "BLOCK_MINUTES", "blocks",
+    "book", "booked_replies",
     "BookedBlock", "Booking", "booking_request", "BookingError", "BookingFileError",
     "BookingInfo", "BookingNotChangeable", "BookingNotFound", "BookingRequest", "cached_texts",
     "CANCEL", "cancel", "CANCELLED", "cancelled_replies", "change_kind", "change_summary",

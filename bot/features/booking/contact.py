@@ -26,7 +26,13 @@ NAME_CHARS = (2, 100)
 
 _EMAIL_RX = re.compile(r"[^\s@<>,;:()\[\]\"']+@[^\s@<>,;:()\[\]\"']+\.[^\s@<>,;:()\[\]\"'.]{2,}")
 _PHONE_RX = re.compile(r"(?<![\d+])(?:(?:\+|00)\s*45[\s-]*)?((?:\d[\s-]*){7}\d)(?![\d])")
-_NAME_INTRO = re.compile(r"^(?:jeg hedder|mit navn er|navn:)\s*", re.I)
+_NAME_INTRO = re.compile(
+    r"^(?:det skrev jeg jo|som sagt|ja|jeg hedder|mit navn er|navn:|my name is)[,.!:]?\s+", re.I
+)
+# What follows the name: "Lone Kjærgaard, og jeg skriver på vegne af min mor", "Ruth (jeg er ...)".
+_NAME_TAIL = re.compile(
+    r"\s*(?:,\s*(?:og )?(?:jeg|vi|hun|han|det)\b.*|\s+og jeg\b.*|\s*\((?:jeg|vi)\b.*\))$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,9 @@ def reachable_contact(text: str) -> ContactInfo:
 def clean_name(text: str) -> str | None:
     """The name from "jeg hedder Mette", or None when it is no name ("42")."""
     name = re.sub(r"\s+", " ", str(text or "")).strip()
-    name = _NAME_INTRO.sub("", name).strip()
+    while _NAME_INTRO.match(name):  # "Navn: det skrev jeg jo, Hanne"
+        name = _NAME_INTRO.sub("", name, count=1).strip()
+    name = _NAME_TAIL.sub("", name).strip()
     low, high = NAME_CHARS
     if not (low <= len(name) <= high) or not re.search(r"[^\W\d_]", name) or "/" in name[:1]:
         return None

@@ -78,6 +78,7 @@ class Opening:
 
     meeting_type: str | None = None
     time_wish: str | None = None
+    topic: str | None = None
 
 
 def read_opening(text: str, now: datetime) -> Opening:
@@ -86,10 +87,21 @@ def read_opening(text: str, now: datetime) -> Opening:
         return Opening()
     wish = parse_wish(text, now)
     has_wish = wish.recognized and (not wish.is_empty or bool(_URGENT.search(fold(text))))
+    topic = _TOPIC.search(text)
     return Opening(
         meeting_type=meeting_type_from_text(text),
         time_wish=text if has_wish else None,
+        topic=topic.group(1).strip(" .?!") if topic else None,
     )
+
+
+# "et møde med borgerrådgiveren om at min sagsbehandler er skiftet 4 gange": the topic.
+_TOPIC = re.compile(
+    r"\b(?:møde|tid|telefonmøde|samtale|snakke|tale)\b[^.?!]{0,40}?\bom "
+    r"(?!formiddagen|eftermiddagen|morgenen|mandagen|tirsdagen|onsdagen|torsdagen|fredagen"
+    r"|en uge|to uger)(.{12,300})$",
+    re.I | re.S,
+)
 
 
 _MOVE_WORDS = re.compile(
@@ -155,6 +167,18 @@ MIN_BOOKING_CONFIDENCE = 0.1
 _MEETING_KIND = re.compile(
     r"\btelefonmøde|\bmøde på boulevarden|\bpersonligt møde|\bbook\w* (et )?møde"
 )
+
+
+_ASKS_FOR_MEETING = re.compile(
+    r"\b(telefonmøde|personligt møde|møde på boulevarden|(et )?møde med (borgerrådgiver\w*|jer|en "
+    r"rådgiver)|en tid hos (jer|borgerrådgiver\w*)|book\w* (et |en )?(møde|tid))\b"
+)
+
+
+def asks_for_meeting(text: str) -> bool:
+    """The message asks for a meeting in so many words ("kunne jeg få et telefonmøde med
+    borgerrådgiveren på mandag?"), whatever matter it also describes."""
+    return bool(_ASKS_FOR_MEETING.search(fold(text or "").lower()))
 
 
 def wants_a_meeting(text: str, ranking: Sequence[Tuple[str, float]]) -> bool:

@@ -145,7 +145,8 @@ _NOT_MUNICIPALITY_NAMES = {
 }
 _TRIED_DIALOGUE = re.compile(
     r"\b(har|havde|jeg)\b[^.!?]{0,40}\b(klaget|skrevet|ringet|talt|snakket|henvendt|kontaktet|rykket|"
-    r"spurgt|mailet|sendt en mail|prøvet at løse|bedt om)\b"
+    r"spurgt|mailet|sendt en mail|prøvet at løse|bedt om|ringer|skriver|rykker|mailer|"
+    r"kontakter|spørger)\b"
 )
 _APPEAL_BODY = re.compile(
     r"(ankestyrelse|nævnenes hus|klagenævn|borgerrådgive|styrelse|udbetaling danmark|"

@@ -154,3 +154,16 @@ def test_year_rollover_and_dst_reference() -> None:
     # "i morgen" on the day before the spring DST change is the calendar day.
     saturday = datetime(2026, 3, 28, 23, 30, tzinfo=TZ)
     assert parse_wish("i morgen", saturday).date_from == date(2026, 3, 29)
+
+
+@pytest.mark.parametrize(
+    "text, hour", [("11 passer bedst", 11), ("12 er ok", 12), ("kl 13 tak", 13)]
+)
+def test_an_hour_alone_answers_the_offered_times(text: str, hour: int) -> None:
+    from datetime import time as clock
+
+    assert parse_wish(text, NOW).at == clock(hour)
+
+
+def test_an_hour_that_does_not_suit_is_no_wish_for_it() -> None:
+    assert parse_wish("11 passer ikke", NOW).at is None

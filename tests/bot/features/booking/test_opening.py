@@ -81,3 +81,32 @@ def test_an_unsure_meeting_wish() -> None:
 
 def test_day_phrase() -> None:
     assert day_phrase(date(2026, 12, 8)) == "den 8. december"
+
+
+def test_the_opening_message_gives_the_topic() -> None:
+    text = "jeg vil godt have et møde med jer om at min sagsbehandler er skiftet 4 gange"
+    assert read_opening(text, NOW).topic == "at min sagsbehandler er skiftet 4 gange"
+    assert read_opening("kan jeg få et møde om formiddagen", NOW).topic is None
+
+
+def test_a_meeting_asked_for_in_so_many_words() -> None:
+    from bot.features.booking.wording import asks_for_meeting
+
+    assert asks_for_meeting("Kunne jeg mon få et telefonmøde med borgerrådgiveren på mandag?")
+    assert asks_for_meeting("jeg vil godt ha et møde med borgerrådgiveren om min sag")
+    assert not asks_for_meeting("mit møde med jobcentret gik helt galt")
+
+
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        ("Navn: Lone Kjærgaard, og jeg skriver på vegne af min mor", "Lone Kjærgaard"),
+        ("Navn: det skrev jeg jo, Hanne Dalgaard Møller", "Hanne Dalgaard Møller"),
+        ("Ruth Andersen (jeg er barnebarn, Sofie)", "Ruth Andersen"),
+        ("Jakob Hansen", "Jakob Hansen"),
+    ],
+)
+def test_only_the_name_is_kept(typed: str, name: str) -> None:
+    from bot.features.booking.contact import clean_name
+
+    assert clean_name(typed) == name
