@@ -1,7 +1,5 @@
-"""Rasa actions for booking a meeting, and what every booking action shares (``Turn``); cancel,
-move and the shared questions in actions/booking_change.py; decisions in bot.features.booking.
-The database is opened (and seeded) on first use; an action's database work is one unit of work.
-"""
+"""Booking actions and what they share (``Turn``); cancel/move in actions/booking_change.py,
+decisions in bot.features.booking. Each action's database work is one unit of work."""
 
 from __future__ import annotations
 
@@ -48,9 +46,8 @@ _seeded_factories: Set[sessionmaker] = set()
 
 def _seeded(services: Services) -> sessionmaker:
     """The app database, with the booking rules loaded on first use."""
-    factory = services.app_sessions()
+    factory, settings = services.app_sessions(), services.settings
     if factory not in _seeded_factories:
-        settings = services.settings
         with session_scope(factory) as session:
             bk.ensure_seeded(session, settings.content_dir / BOOKING_FILE, tz=settings.timezone)
         _seeded_factories.add(factory)
@@ -181,8 +178,10 @@ class TimeAndConfirmation(WithServices):
             tracker.slots[S.WISH] = bk.kept_day(turn.slot(S.START), turn.tz)
             return {S.CONFIRMED: None, S.LABEL: None, **choose_time(turn, value)}
         fix = bk.correction(str(value)) if said is not True and not turn.changing else None
-        if fix is not None:  # "nej, navnet er forkert": ask for that again, keep the rest
-            return {S.CONFIRMED: None, {"navn": S.NAME, "kontakt": S.CONTACT}[fix]: None}
+        fixes = {"navn": (S.NAME, None), "kontakt": (S.CONTACT, None)}  # ask for it again
+        if fix is not None:  # "nej, navnet er forkert", "nej, hellere at I ringer"
+            slot, new = fixes.get(fix, (S.MEETING_TYPE, fix))
+            return {S.CONFIRMED: None, slot: new}
         if said is None:
             turn.say(("utter_booking_confirm_unclear", {}))
         return {S.CONFIRMED: said}

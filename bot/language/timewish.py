@@ -9,24 +9,8 @@ Europe/Copenhagen); nothing reads the clock.
 
 Why our own parser and not dateparser or Duckling: docs/timewish.md (an evaluation).
 
-What it understands (case-insensitive; several may be combined, constraints intersect):
-
-- days: "i dag", "i morgen", "i overmorgen", weekdays ("på torsdag", "torsdag" = the
-  next one after today; "næste torsdag" likewise; plural/habitual "torsdage",
-  "om torsdagen" or several weekdays = any of them), "weekend", "hverdag";
-- negations: "ikke mandag", "ikke om mandagen", "undtagen mandag og fredag";
-- dates: "den 3. december", "3. dec 2026", "3/12", "3.12", "d. 3/12-26", "den 3."
-  (next such day), with "efter/fra" (from), "før/inden" (before), "senest" (until);
-- weeks/months: "denne uge", "næste uge", "om to uger", "uge 49", "i december",
-  "næste måned", "denne måned";
-- times: "kl. 10", "kl 10.30", "10:30", "klokken ti", "halv elleve" (10:30),
-  "kvart over ti", "kvart i ti"; bounds "efter kl. 14", "fra 14", "før kl. 12",
-  "inden kl. 12", "senest kl. 12"; windows "mellem kl. 10 og 12", "kl. 10-12",
-  "ved 10-tiden", "omkring kl. 10"; parts of the day "om formiddagen",
-  "eftermiddag", "om morgenen"/"tidligt", "middag"/"frokost", "aften";
-  an hour 1-6 without minutes means the afternoon ("kl. 2" = 14:00);
-- "hurtigst muligt", "snarest", "første ledige", "lige meget", "når som helst":
-  understood, no constraint.
+What it understands (days, negations, dates, weeks, times, windows, parts of the day,
+"hurtigst muligt"): docs/timewish.md.
 """
 
 from __future__ import annotations
@@ -153,7 +137,9 @@ class _Text:
         t = text.lower().replace("\u00a0", " ")
         t = re.sub(r"\bklokken\b|\bklok\b", "kl.", t)
         t = re.sub(r"\bkl\b\.?", "kl.", t)
-        t = re.sub(r"\bd\.\s*(?=\d)", "den ", t)
+        t = re.sub(r"\bd\.?\s+(?=\d)", "den ", t)
+        # "den 15 kl 11" is "den 15." (a day of this or next month), as is "den 15, kl 11".
+        t = re.sub(r"\bden\s+(\d{1,2})(?=\s+kl\.|\s*,|\s*$|\s+om\b)", r"den \1.", t)
         t = re.sub(r"[!?;]", " ", t)
         t = _CLOCK_PHRASE.sub(_clock_phrase, t)
         self.s = re.sub(r"\s+", " ", t).strip()

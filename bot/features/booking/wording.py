@@ -19,7 +19,8 @@ from bot.language.fold import fold
 from bot.language.timewish import parse_wish
 
 _PHONE_WORDS = re.compile(
-    r"telefon|\bring\w* (til )?mig\b|\bring\w* \w+ op\b|\bring\w* op\b|tlf", re.I
+    r"telefon|\bring\w* (til )?mig\b|\bring\w* \w+ op\b|\bring\w* op\b|tlf"
+    r"|\b(i|i kan|i vil|borgerrådgiveren|hun|i må) ring\w*\b", re.I
 )
 _IN_PERSON_WORDS = re.compile(
     r"boulevard|fremmød|personligt møde|personlig|komme ind|kommer ind|ind til jer|ind på|"
@@ -91,13 +92,14 @@ def read_opening(text: str, now: datetime) -> Opening:
     return Opening(
         meeting_type=meeting_type_from_text(text),
         time_wish=text if has_wish else None,
-        topic=topic.group(1).strip(" .?!") if topic else None,
+        topic=(topic.group("emne") or topic.group(2)).strip(" .?!") if topic else None,
     )
 
 
 # "et møde med borgerrådgiveren om at min sagsbehandler er skiftet 4 gange": the topic.
 _TOPIC = re.compile(
-    r"\b(?:møde|tid|telefonmøde|samtale|snakke|tale)\b[^.?!]{0,40}?\bom "
+    r"\bemne:\s*(?P<emne>.{3,300})$|"
+    r"\b(?:møde|tid|telefonmøde|samtale|snakke|tale)\b[^?!\n]{0,60}?\bom "
     r"(?!formiddagen|eftermiddagen|morgenen|mandagen|tirsdagen|onsdagen|torsdagen|fredagen"
     r"|en uge|to uger)(.{12,300})$",
     re.I | re.S,
@@ -200,8 +202,12 @@ _FIX_CONTACT = re.compile(r"\b(nummer|nummeret|telefon\w*|tlf|mail\w*|e-mail\w*|
 
 
 def correction(text: str) -> str | None:
-    """At the summary, "nej, navnet er forkert" corrects one part: ``navn`` or ``kontakt``."""
+    """At the summary, "nej, navnet er forkert" corrects one part: ``navn``, ``kontakt``,
+    or the meeting type ("nej, jeg vil hellere have at I ringer": ``telefon``/``fremmoede``)."""
     low = fold(text or "").lower()
+    kind = meeting_type_from_text(low)
+    if kind is not None:
+        return kind
     if _FIX_NAME.search(low):
         return "navn"
     if _FIX_CONTACT.search(low):

@@ -30,6 +30,10 @@ _QUESTION = re.compile(
 )
 
 
+# "klage til borgerrådgiveren / til jer": not a decision's deadline but § 13's.
+_TO_THE_ADVISOR = re.compile(r"\bklage\w*\s+(?:til|hos)\s+(?:borgerrådgiv\w*|jer)\b")
+
+
 class DeadlineRule(BaseModel):
     """The usual deadline for complaining about a social decision from the kommune."""
 
@@ -115,8 +119,8 @@ def answer(
     After a letter with its own deadline was explained (``letter_deadline``, "14 dage"),
     "brevet er dateret 24. november, hvornår er fristen?" is counted with that deadline.
     """
-    if not asks_about_deadline(text):
-        return None
+    if not asks_about_deadline(text) or _TO_THE_ADVISOR.search(fold(text).lower()):
+        return None  # a complaint to the advisor has the vedtægt's 1-year rule (§ 13)
     periods = [p for p in find_periods(text, today) if p.start == p.end]
     if not periods:
         return None

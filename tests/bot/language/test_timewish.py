@@ -167,3 +167,8 @@ def test_an_hour_alone_answers_the_offered_times(text: str, hour: int) -> None:
 
 def test_an_hour_that_does_not_suit_is_no_wish_for_it() -> None:
     assert parse_wish("11 passer ikke", NOW).at is None
+
+
+def test_a_day_of_the_month_without_a_period() -> None:
+    wish = parse_wish("tirsdag d 15 kl 11", datetime(2026, 12, 1, 14, 0, tzinfo=TZ))
+    assert (wish.date_from, wish.at) == (date(2026, 12, 15), time(11))

@@ -110,3 +110,18 @@ def test_only_the_name_is_kept(typed: str, name: str) -> None:
     from bot.features.booking.contact import clean_name
 
     assert clean_name(typed) == name
+
+
+def test_topic_after_a_time_or_as_emne() -> None:
+    text = "personligt møde mandag d. 14. december kl. 10 om at jeg ikke får svar fra jobcentret"
+    assert read_opening(text, NOW).topic == "at jeg ikke får svar fra jobcentret"
+    assert read_opening("book møde, emne: visitator kom ikke", NOW).topic == "visitator kom ikke"
+
+
+def test_a_correction_at_the_summary_names_what_to_change() -> None:
+    from bot.features.booking.wording import correction
+
+    assert correction("nej vent, jeg vil hellere have at i ringer") == "telefon"
+    assert correction("nej navnet er forkert") == "navn"
+    assert correction("forkert nummer") == "kontakt"
+    assert correction("nej") is None

@@ -54,3 +54,8 @@ def test_a_letter_s_own_deadline_is_used_after_the_letter() -> None:
     assert a is not None and a.from_letter
     assert a.last_day == date(2026, 12, 10)
     assert a.response() == "utter_deadline_letter_left"
+
+
+def test_a_complaint_to_the_advisor_has_no_decision_deadline() -> None:
+    text = "sagen blev lukket for 60 uger siden, kan jeg nå at klage til borgerrådgiveren?"
+    assert answer(text, TODAY, RULE) is None  # the vedtægt's § 13 decides, not 4 weeks
