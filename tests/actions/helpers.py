@@ -64,3 +64,18 @@ def sent(dispatcher: Any) -> List[Any]:
         }
         out.append((m.get("response"), extra))
     return out
+
+
+def msg(response: str, **kwargs: Any) -> Dict[str, Any]:
+    """A dispatcher message as CollectingDispatcher records it."""
+    return {
+        "text": None,
+        "buttons": [],
+        "elements": [],
+        "custom": {},
+        "template": response,
+        "response": response,
+        "image": None,
+        "attachment": None,
+        **kwargs,
+    }

@@ -25,26 +25,12 @@ from bot.core.settings import ROOT
 from bot.features.fuldmagt.service import FuldmagtRequest
 from bot.infra.mail import FileMailer
 from bot.infra.outbox import OutboxMail, deliver_due
+from tests.actions.helpers import msg
 from tests.fakes import services
 
 DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
 PHONE = "99 31 16 18"
 OFFICE_ADDRESS = "Boulevarden 13, 1. sal, 9000 Aalborg"
-
-
-def msg(response: str, **kwargs: Any) -> Dict[str, Any]:
-    """A dispatcher message as CollectingDispatcher records it."""
-    return {
-        "text": None,
-        "buttons": [],
-        "elements": [],
-        "custom": {},
-        "template": response,
-        "response": response,
-        "image": None,
-        "attachment": None,
-        **kwargs,
-    }
 
 
 def tracker(

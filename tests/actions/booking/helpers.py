@@ -45,21 +45,6 @@ CHANGE_DONE = [SlotSet(name, None) for name in CHANGE_SLOTS] + [
 ]
 
 
-def msg(response: str, **kwargs: Any) -> Dict[str, Any]:
-    """A dispatcher message as CollectingDispatcher records it."""
-    return {
-        "text": None,
-        "buttons": [],
-        "elements": [],
-        "custom": {},
-        "template": response,
-        "response": response,
-        "image": None,
-        "attachment": None,
-        **kwargs,
-    }
-
-
 def button(title: str, key: str) -> Dict[str, str]:
     return {"title": title, "payload": '/inform{"slot_start":"' + key + '"}'}
 

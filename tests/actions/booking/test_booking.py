@@ -28,10 +28,10 @@ from tests.actions.booking.helpers import (
     TZ,
     book_directly,
     button,
-    msg,
     run,
     tracker,
 )
+from tests.actions.helpers import msg
 from tests.fakes import services
 
 

@@ -28,10 +28,10 @@ from tests.actions.booking.helpers import (
     book_directly,
     button,
     change_tracker,
-    msg,
     run,
     tracker,
 )
+from tests.actions.helpers import msg
 
 
 def test_start_of_a_change_uses_the_reference_and_the_words() -> None:
