@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.features.booking import tables as booking  # noqa: F401 - tables
+from bot.features.cases import tables as cases  # noqa: F401 - tables
 from bot.features.fuldmagt import service as fuldmagt  # noqa: F401 - tables
 from bot.infra import outbox  # noqa: F401 - tables
 from bot.infra.db import Base, make_engine, make_session_factory
