@@ -24,7 +24,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.booking import (
+from actions.booking_turn import (
     FAILURES,
     BookingAction,
     S,
@@ -61,7 +61,10 @@ class ActionBookingChangeStart(BookingAction):
         kind = bk.change_kind(text, latest_intent(turn.tracker))
         turn.say((INTRO[kind], {}))
         reference = SlotSet(S.REFERENCE, bk.find_reference(text))
-        return [SlotSet(S.KIND, kind), *reset([*CHANGE_SLOTS, FORM_STOPPED]), reference]
+        # "flyt det til fredag": the new time wish is used when the times are offered.
+        wish = bk.read_opening(text, turn.now).time_wish if kind == bk.MOVE else None
+        events = [SlotSet(S.KIND, kind), *reset([*CHANGE_SLOTS, FORM_STOPPED]), reference]
+        return [*events, SlotSet(S.WISH, wish)]
 
 
 class ValidateBookingChangeForm(TimeAndConfirmation, CitizenFormValidation):

@@ -34,14 +34,17 @@ from bot.features.fuldmagt.service import (
 )
 from bot.infra.db import session_scope
 from bot.language.answers import yes_no
+from bot.language.relatives import for_someone_else
 
 log = logging.getLogger(__name__)
 
 _BISIDDER = re.compile(r"\bbisidder", re.IGNORECASE)
 
+EXPLAIN_HELPER = "utter_fuldmagt_explain_helper"
 EMAIL_SLOT = "fuldmagt_email"
 CONFIRMED_SLOT = "fuldmagt_confirmed"
 REQUESTED_SLOT = "requested_slot"
+
 
 def _reset_slots() -> List[EventType]:
     return [SlotSet(EMAIL_SLOT, None), SlotSet(CONFIRMED_SLOT, None), SlotSet(FORM_STOPPED, None)]
@@ -61,7 +64,9 @@ class ActionFuldmagtIntro(WithServices, Action):
             await ActionExplain(self.services).run(dispatcher, tracker, domain)
             return [FollowupAction("action_listen")]
         contact = self.services.contact()
-        dispatcher.utter_message(response="utter_fuldmagt_explain")
+        # A relative asking ("jeg vil hjælpe min far") is the one who gets the fuldmagt.
+        helper = for_someone_else(text)
+        dispatcher.utter_message(response=EXPLAIN_HELPER if helper else "utter_fuldmagt_explain")
         dispatcher.utter_message(response="utter_fuldmagt_phone", telefon=contact.hovedtelefon)
         given = None if text.startswith("/") else extract_address(text)
         return [*_reset_slots(), SlotSet(EMAIL_SLOT, given if given and "@" in given else None)]
@@ -160,5 +165,3 @@ class ActionSendFuldmagt(WithServices, Action):
         else:  # INVALID_ADDRESS: the form validated it, so only if tampered with
             dispatcher.utter_message(response="utter_fuldmagt_invalid_email")
         return _reset_slots()
-
-

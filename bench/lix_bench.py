@@ -93,7 +93,12 @@ def sample_values() -> Dict[str, str]:
         "sidste_dag": "onsdag den 2. december", "dage": "7", "dage_ord": "dage",
         "moedeform": booking["moedeformer"]["fremmoede"], "sted": "Boulevarden 13, 1. sal",
         "emne": "Min søns skoleskift", "navn": "Mette Sørensen", "reference": "K7M4QX",
+        "link": "https://chat.example.dk/bekraeft/x",
         "kontakt": mail, "email": mail, "fuldmagt_email": mail, "raadgiver": "Karina Jensen",
+        # the hand-over (content/handover.yml, actions/handover.py)
+        "samtykke": _yaml(DATA / "handover.yml")["samtykke"]["tekst"].replace("{dage}", "365"),
+        "nummer": "BR-2026-0042", "handover_case": "BR-2026-0042",
+        "senest": "torsdag den 3. december", "aabner": "mandag den 7. december kl. 9.00",
     }
 
 
@@ -147,10 +152,16 @@ def competence_items(
     return items, seen
 
 
+# content/web.yml entries that are labels, not sentences (not counted).
+WEB_LABELS = ("_titel", "_knap", "_du", "_assistent")
+
+
 def data_items(values: Dict[str, str]) -> List[Item]:
     """Chat page messages, fuldmagt e-mail and form, booking e-mails."""
     items: List[Item] = []
     for key, text in _yaml(DATA / "web.yml").items():
+        if key.endswith(WEB_LABELS):  # a heading, a button, a speaker: like button titles
+            continue
         add(items, "content/web.yml", key, text, values)
     fuldmagt = _yaml(DATA / "fuldmagt.yml")
     mail = [*fuldmagt["mail"]["afsnit"], fuldmagt["mail"].get("fodnote") or ""]
@@ -162,7 +173,7 @@ def data_items(values: Dict[str, str]) -> List[Item]:
     add(items, "content/fuldmagt.yml", "pdf", "\n".join(pdf), values)
     texts = _yaml(DATA / "booking.yml")["tekster"]
     for key in ("mail_tekst_bekraeftelse", "mail_tekst_flyttet", "mail_tekst_aflyst",
-                "kalender_beskrivelse", "sted_telefon"):
+                "kalender_beskrivelse", "sted_telefon", "mail_tekst_bekraeft_adresse"):
         add(items, "content/booking.yml", key, texts[key], values)
     return items
 

@@ -24,6 +24,8 @@ ENTRY_POINTS = {
     "bot.app.explain_cli",
     "bot.app.route_cli",
     "bot.web.app",
+    "bot.rasa.main",  # the Rasa server's entry point
+    "bot.rasa.action_server",  # the action server's entry point
 }
 
 
@@ -68,7 +70,7 @@ def test_no_import_cycle_in_bot() -> None:
         stack.append(node)
         for nxt in sorted(g[node]):
             if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt):] + [nxt]
+                cycle = stack[stack.index(nxt) :] + [nxt]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if nxt not in state:
                 visit(nxt)

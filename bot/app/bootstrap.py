@@ -26,6 +26,7 @@ from bot.features.contact import Contact, cached_contact
 from bot.features.explain.glossary import Glossary, cached_glossary
 from bot.features.explain.laws import LawBook, cached_lawbook
 from bot.features.fuldmagt.service import FuldmagtTexts, cached_texts
+from bot.features.handover.content import HandoverContent, cached_handover
 
 
 @dataclass
@@ -61,6 +62,9 @@ class Services:
 
     def fuldmagt_texts(self) -> FuldmagtTexts:
         return cached_texts(self.path("fuldmagt.yml"))
+
+    def handover(self) -> HandoverContent:
+        return cached_handover(self.path("handover.yml"))
 
     # --- infrastructure ---
     def app_sessions(self) -> sessionmaker:

@@ -1,14 +1,24 @@
 """`borger`: the project's own commands.
 
 borger run                 train if needed and run everything (see bot/app/run.py)
+borger run --prod          production mode: N Rasa replicas behind nginx, PostgreSQL, Redis
+                           (bot/app/prod.py, docs/deployment.md)
 borger train               train the Rasa model (skipped when nothing changed)
 borger route [...]         competence decision for texts (JSON lines)
 borger explain [...]       explain terms, deadlines and laws in a letter (JSON)
 borger worker              the e-mail outbox worker
-borger db-init             create the app database tables and load booking hours if none
+borger db ACTION           the app tables' migrations: upgrade, downgrade, current, check,
+                           history, revision (bot/app/db_cli.py)
+borger db-init             migrate the app database and load booking hours if none
 borger booking-sync        load content/booking.yml (office hours, closed days) into the database
 borger purge               delete personal data older than BORGER_RETENTION_DAYS now
 borger rasa ARGS...        Rasa's command line with the privacy choke point
+borger staff ACTION        staff portal users: add NAME --role R, list, disable NAME,
+                           reset-password NAME (passwords from standard input; staff_cli.py)
+borger audit [--json]      the audit log of the staff portal (--json: one JSON list)
+borger models list|activate ID|rollback   the model registry (training_cli.py)
+borger retrain [--json]    guarded retrain: train, evaluate, activate only if not worse
+borger inbox scan          read new conversations into the office's training inbox
 """
 
 from __future__ import annotations
@@ -28,10 +38,16 @@ COMMANDS = (
     "route",
     "explain",
     "worker",
+    "db",
     "db-init",
     "booking-sync",
     "purge",
     "rasa",
+    "staff",
+    "audit",
+    "models",
+    "retrain",
+    "inbox",
 )
 
 
@@ -51,7 +67,14 @@ def main(argv: List[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    from bot.core import process
 
+    process.harden()  # var/ files 0600, folders 0700; no CPR number in any log record
+
+    if command == "run" and rest == ["--prod"]:
+        from bot.app.prod import run_production
+
+        return run_production(settings)
     if command == "run":
         from bot.app.run import run_all
 
@@ -78,6 +101,14 @@ def main(argv: List[str] | None = None) -> int:
         except KeyboardInterrupt:
             stop.set()
         return 0
+    if command in ("models", "retrain", "inbox"):
+        from bot.app.training_cli import main as training_main
+
+        return training_main(command, rest, settings)
+    if command == "db":
+        from bot.app.db_cli import main as db_main
+
+        return db_main(rest, settings.app_database_url)
     if command in ("db-init", "booking-sync", "purge"):
         return _database_command(command, settings)
     if command == "rasa":
@@ -85,18 +116,25 @@ def main(argv: List[str] | None = None) -> int:
 
         rasa_main(rest)
         return 0
+    if command in ("staff", "audit"):
+        from bot.app.staff_cli import audit_main, staff_main
+
+        return staff_main(rest, settings) if command == "staff" else audit_main(rest, settings)
     return _usage()
 
 
 def _database_command(command: str, settings: Settings) -> int:
+    from bot.app.db_cli import upgrade
     from bot.app.retention import run_policy
-    from bot.app.schema import create_schema
+    from bot.app.schema import ensure_embedded_schema
     from bot.features.booking import sync as booking
     from bot.infra.db import make_engine, make_session_factory, session_scope
 
+    if command == "db-init":
+        upgrade(settings.app_database_url)
     engine = make_engine(settings.app_database_url)
     try:
-        create_schema(engine)
+        ensure_embedded_schema(engine)
         factory = make_session_factory(engine)
         path = settings.content_dir / "booking.yml"
         if command == "db-init":
@@ -120,11 +158,16 @@ def _database_command(command: str, settings: Settings) -> int:
                 settings.tracker_database_url,
                 datetime.now(timezone.utc),
                 settings.retention_days,
+                settings.case_retention_days,
+                outbox_dir=settings.mail_outbox_dir,
+                conversation_max_days=settings.conversation_max_days,
             )
             print(
                 f"Slettet: personoplysninger i {done['mails']} e-mails, {done['fuldmagt']} "
-                f"fuldmagtsbestillinger, {done['bookings']} bookinger og "
-                f"{done['conversations']} hændelser i gamle samtaler."
+                f"fuldmagtsbestillinger, {done['bookings']} bookinger, "
+                f"{done['cases']} afsluttede sager, "
+                f"{done['conversations']} hændelser i gamle samtaler "
+                f"og {done['outbox_files']} gamle .eml-filer."
             )
     finally:
         engine.dispose()

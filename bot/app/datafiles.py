@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
 from bot.features.booking.office import load_booking_file
+from bot.features.cases.content import load_cases
 from bot.features.competence.content import load_competence
 from bot.features.competence.deadline import load_rule as load_deadline_rule
 from bot.features.competence.fallback import load_fallback
@@ -18,6 +19,8 @@ from bot.features.contact import load_contact
 from bot.features.explain.glossary import load_glossary
 from bot.features.explain.laws import load_lawbook
 from bot.features.fuldmagt.service import load_texts as load_fuldmagt_texts
+from bot.features.handover.content import load_handover
+from bot.features.training.feedback import load_texts as load_feedback_texts
 from bot.web.texts import load_web_texts
 
 
@@ -39,6 +42,9 @@ def loaders(content_dir: Path) -> Dict[str, Callable[[], Any]]:
         "fuldmagt.yml": lambda: load_fuldmagt_texts(content_dir / "fuldmagt.yml"),
         "booking.yml": lambda: load_booking_file(content_dir / "booking.yml", contact),
         "web.yml": lambda: load_web_texts(content_dir / "web.yml"),
+        "cases.yml": lambda: load_cases(content_dir / "cases.yml"),
+        "feedback.yml": lambda: load_feedback_texts(content_dir / "feedback.yml"),
+        "handover.yml": lambda: load_handover(content_dir / "handover.yml"),
     }
 
 

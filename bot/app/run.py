@@ -21,7 +21,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from bot.core.settings import ROOT, Settings
 from bot.rasa.endpoints import write_endpoints
@@ -37,6 +37,11 @@ class ProcessSpec:
 
 
 def process_specs(settings: Settings, endpoints: Path, token: str) -> List[ProcessSpec]:
+    """The commands. No secret is on a command line (``ps`` shows them to every user):
+    Rasa and the action server read the Rasa token and the action token from their
+    environment (``BORGER_RASA_TOKEN``, ``BORGER_ACTION_TOKEN``); Rasa writes its
+    channels from the settings (``bot.rasa.main``). Rasa and the action server listen
+    on their own interfaces (``BORGER_RASA_HOST``, ``BORGER_ACTION_HOST``: loopback)."""
     py = sys.executable
     return [
         ProcessSpec(
@@ -50,20 +55,24 @@ def process_specs(settings: Settings, endpoints: Path, token: str) -> List[Proce
                 str(settings.models_dir),
                 "--endpoints",
                 str(endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
                 "--interface",
-                settings.host,
+                settings.rasa_host,
                 "--port",
                 str(settings.rasa_port),
                 "--enable-api",
-                "--auth-token",
-                token,
             ],
         ),
         ProcessSpec(
             "actions",
-            [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+            [
+                py,
+                "-m",
+                "bot.rasa.action_server",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.action_port),
+            ],
         ),
         ProcessSpec(
             "web",
@@ -147,26 +156,52 @@ def wait_healthy(url: str, supervisor: Supervisor, timeout: float = 300.0) -> bo
     return False
 
 
-def prepare(settings: Settings) -> None:
+def prepare(settings: Settings, train_model: bool = True) -> None:
     """Everything before the processes start: model, database, data."""
     from bot.app.datafiles import check_all
-    from bot.app.schema import create_schema
+    from bot.app.db_cli import upgrade
     from bot.features.booking.sync import ensure_seeded
     from bot.infra.db import make_engine, make_session_factory, session_scope
 
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     print("Tjekker datafilerne i data/ ...", flush=True)
     check_all(settings.content_dir)
-    print("Tjekker modellen (træner kun, hvis data, domæne eller config er ændret) ...", flush=True)
-    train(settings.models_dir)
+    if train_model:  # production with a model server: the replicas pull the model
+        print("Tjekker modellen (træner kun, hvis data, domæne eller config er ændret) ...")
+        train(settings.models_dir)
+    print("Opdaterer databasen (borger db upgrade) ...", flush=True)
+    upgrade(settings.app_database_url)
     engine = make_engine(settings.app_database_url)
     try:
-        create_schema(engine)
         with session_scope(make_session_factory(engine)) as session:
             if ensure_seeded(session, settings.content_dir / "booking.yml", tz=settings.timezone):
                 print("Mødebooking: åbningstider indlæst fra content/booking.yml", flush=True)
+        from bot.app.training_cli import adopt_trained_model
+
+        adopt_trained_model(settings, make_session_factory(engine))  # the model registry
     finally:
         engine.dispose()
+
+
+def runtime(settings: Settings) -> Tuple[Dict[str, str], Path, str]:
+    """The processes' environment, the endpoints file and the Rasa token of this run
+    (``borger run`` and ``borger run --prod``)."""
+    token = settings.rasa_token or secrets.token_urlsafe(32)
+    action_token = settings.action_token or secrets.token_urlsafe(32)
+    env = dict(
+        os.environ,
+        BORGER_RASA_TOKEN=token,
+        BORGER_ACTION_TOKEN=action_token,
+        PYTHONUNBUFFERED="1",
+        SANIC_HOST=settings.action_host,
+        RASA_TELEMETRY_ENABLED="false",  # no telemetry or error reports leave the machine
+    )
+    # The endpoints carry the token: the replicas pull the model with it (/models/active).
+    endpoints = write_endpoints(
+        settings.copy(update={"rasa_token": token, "action_token": action_token}),
+        settings.var_dir / "endpoints.yml",
+    )
+    return env, endpoints, token
 
 
 def run_all(settings: Settings) -> int:
@@ -174,15 +209,7 @@ def run_all(settings: Settings) -> int:
     if latest_model(settings.models_dir) is None:
         print("Der er ingen model at starte.", file=sys.stderr)
         return 1
-    token = settings.rasa_token or secrets.token_urlsafe(32)
-    env = dict(
-        os.environ,
-        BORGER_RASA_TOKEN=token,
-        PYTHONUNBUFFERED="1",
-        SANIC_HOST=settings.host,
-        RASA_TELEMETRY_ENABLED="false",  # no telemetry or error reports leave the machine
-    )
-    endpoints = write_endpoints(settings, settings.var_dir / "endpoints.yml")
+    env, endpoints, token = runtime(settings)
     supervisor = Supervisor(env)
 
     stop = threading.Event()

@@ -12,7 +12,7 @@ import time
 from datetime import datetime, timezone
 
 from bot.app.retention import run_policy
-from bot.app.schema import create_schema
+from bot.app.schema import ensure_embedded_schema
 from bot.core.settings import Settings
 from bot.infra.db import make_engine, make_session_factory
 from bot.infra.mail import build_mailer
@@ -30,7 +30,7 @@ def run_worker(settings: Settings, stop_event: threading.Event, interval: float 
     try:
         for attempt in range(3):  # other processes may create the schema at the same time
             try:
-                create_schema(engine)
+                ensure_embedded_schema(engine)  # PostgreSQL: borger db upgrade
                 break
             except Exception:
                 if attempt == 2:
@@ -48,6 +48,9 @@ def run_worker(settings: Settings, stop_event: threading.Event, interval: float 
                         settings.tracker_database_url,
                         datetime.now(timezone.utc),
                         settings.retention_days,
+                        settings.case_retention_days,
+                        outbox_dir=settings.mail_outbox_dir,
+                        conversation_max_days=settings.conversation_max_days,
                     )
                     next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
                 deliver_due(factory, mailer, timezone_name=settings.timezone)

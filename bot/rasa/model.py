@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -56,26 +55,28 @@ def prune_models(models_dir: Path, keep: int) -> None:
 
 
 class NluModel:
-    """A loaded Rasa model used for parsing only (CLI, benchmarks)."""
+    """The NLU part of a trained model, for parsing only (CLI, benchmarks): the dialogue
+    policies are not loaded (``bot.rasa.nlu_only``), so it loads in seconds, and a parse
+    is the same as the running assistant's."""
 
     def __init__(self, model_path: Path) -> None:
         import logging
 
         os.environ["RASA_TELEMETRY_ENABLED"] = "false"
-        from rasa.core.agent import Agent
         from rasa.utils.log_utils import configure_structlog
+
+        from bot.rasa.nlu_only import NluOnly
 
         # Rasa's structured debug log would print every parsed text to stdout.
         configure_structlog(logging.WARNING)
         self.path = model_path
-        self._agent = Agent.load(str(model_path))
-        self._loop = asyncio.new_event_loop()
+        self._nlu = NluOnly(Path(model_path))
 
     def parse(self, text: str) -> Dict[str, Any]:
-        return self._loop.run_until_complete(self._agent.parse_message(text))
+        return self._nlu.parse(text)
 
     def parse_many(self, texts: Iterable[str]) -> List[Dict[str, Any]]:
         return [self.parse(t) for t in texts]
 
     def close(self) -> None:
-        self._loop.close()
+        self._nlu.close()

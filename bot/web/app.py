@@ -8,23 +8,29 @@ Settings object, and the Rasa client is injected (tests pass their own).
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, List
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.core.settings import Settings, get_settings
 from bot.features.contact import cached_contact
 from bot.infra.rasa_client import RasaClient
-from bot.web import chat, contact, health
+from bot.web import chat, confirm, contact, conversations, feedback, health, portal
+from bot.web.portal import training as training_pages
+from bot.web.ratelimit import ClientLimit
 from bot.web.texts import cached_web_texts
+from bot.web.training import models as training_models
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +49,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# The page needs none of the browser's powerful features.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "display-capture")
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
+    # Browsers keep to https for a year once they have seen the page over https.
+    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
+    (b"permissions-policy", PERMISSIONS_POLICY.encode()),
 ]
 
 
@@ -155,6 +169,15 @@ def allowed_origins(settings: Settings) -> List[str]:
     return origins
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?")
+
+
+def embed_policy(origins: List[str]) -> str:
+    """The page's policy, but framed by exactly these origins (none: by nobody)."""
+    listed = " ".join(o for o in origins if _ORIGIN.fullmatch(o)) or "'none'"
+    return CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {listed}")
+
+
 def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     owns_client = rasa is None
     client = rasa or RasaClient.from_settings(settings)
@@ -178,22 +201,45 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.rasa = client
+    schema = app.openapi  # not served; tests (schemathesis) and clients read app.openapi()
+    app.openapi = lambda: chat.documented(schema, settings.max_message_chars)  # type: ignore[method-assign]
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         return chat.error(400, "invalid", cached_web_texts(texts_file).ugyldig)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A body that is not JSON at all: the same Danish answer as any invalid request.
+        if exc.status_code == 400 and request.url.path.startswith(API_PREFIX):
+            return chat.error(400, "invalid", cached_web_texts(texts_file).ugyldig)
+        return await http_exception_handler(request, exc)
+
     app.include_router(chat.router)
     app.include_router(contact.router)
     app.include_router(health.router)
+    app.include_router(portal.router)  # /personale/: the staff portal
+    app.include_router(feedback.router)  # "Hjalp svaret?" (issue 14)
+    app.include_router(training_models.router)  # /models/active for the Rasa replicas
+    app.include_router(training_pages.router)  # /personale/traening: the office's training
+    app.include_router(conversations.router)  # "Slet min samtale", "Hent samtalen"
+    app.include_router(confirm.router)  # /bekraeft/{token}: the first booking mail's link
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
+    embed_headers = {"content-security-policy": embed_policy(allowed_origins(settings))}
+
+    @app.get("/embed", include_in_schema=False)
+    async def embed() -> FileResponse:
+        # The chat in widget.js's iframe: only BORGER_CORS_ORIGINS may frame it.
+        html = STATIC_DIR / "embed.html"
+        return FileResponse(html, media_type="text/html; charset=utf-8", headers=embed_headers)
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    # Added innermost first: SecurityHeaders(ApiCORS(BodyLimit(app))).
+    # Added innermost first: SecurityHeaders(ApiCORS(ClientLimit(BodyLimit(app)))).
     app.add_middleware(
         BodyLimit,
         limit=max_body_bytes(settings.max_message_chars),
@@ -203,6 +249,13 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
             cached_contact(contact_file).hovedtelefon,
         ),
     )
+    app.add_middleware(  # per client address, before a body is read (bot/web/ratelimit.py)
+        ClientLimit,
+        limiter=chat.get_limiter_of(app),
+        refuse=lambda wait: chat.too_many(
+            cached_web_texts(texts_file), cached_contact(contact_file).hovedtelefon, wait
+        ),
+    )
     app.add_middleware(ApiCORS, origins=allowed_origins(settings))
     app.add_middleware(SecurityHeaders)
     return app
@@ -210,6 +263,9 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
 
 def create_default_app() -> FastAPI:
     """Factory for uvicorn: ``uvicorn bot.web.app:create_default_app --factory``."""
+    from bot.core import process
+
+    process.harden()  # files 0600/0700; no CPR number in any log record
     return create_app(get_settings())
 
 

@@ -1,4 +1,8 @@
-"""POST /api/chat: forward one citizen message to Rasa and return its replies."""
+"""POST /api/chat: forward one citizen message to Rasa and return its replies.
+
+Limited per client address and per conversation (``bot.web.ratelimit``): over the limit
+the answer is 429 in Danish with the phone number, before Rasa is asked.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,18 @@ import logging
 import re
 import time
 import unicodedata
-from typing import Any, Dict, List
+import warnings
+from typing import Any, Callable, Dict, List
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictStr
 
 from bot.core.settings import Settings
 from bot.features.contact import Contact
 from bot.infra.rasa_client import RasaClient, RasaUnavailable
 from bot.web import get_contact, get_rasa, get_texts, get_web_settings
+from bot.web.ratelimit import ChatLimiter
 from bot.web.texts import WebTexts
 
 log = logging.getLogger(__name__)
@@ -27,9 +33,81 @@ SENDER_PATTERN = r"^[A-Za-z0-9_-]{16,64}\Z"  # \Z: "$" would accept a trailing n
 _NEWLINES = re.compile(r"\r\n?")
 
 
+# What the API answers 200 to, as the schema documents it: something besides spaces and
+# control characters (else 400 "tom"); the length limit is the setting (``document_limits``).
+MESSAGE_PATTERN = r"[^\s\x00-\x1f\x7f-\x9f]"
+
+
 class ChatRequest(BaseModel):
-    sender: str = Field(..., regex=SENDER_PATTERN)
-    message: str
+    # Strict: a number or true is refused, not turned into "True" (found by schemathesis).
+    sender: StrictStr = Field(..., regex=SENDER_PATTERN)
+    message: StrictStr = Field(..., description="The citizen's message")
+
+
+def documented(openapi: Callable[[], Dict[str, Any]], max_chars: int) -> Dict[str, Any]:
+    """The OpenAPI schema as the app answers: what ``chat`` checks itself (in Danish)
+    written in, every invalid request as 400 ``ErrorBody`` (``create_app``'s handler),
+    not FastAPI's 422, and one operation id per method of a route with two."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Duplicate Operation ID")
+        schema = openapi()
+    seen: set[str] = set()
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            if operation.get("operationId") in seen:
+                operation["operationId"] = f"{operation['operationId']}_{method}"
+            seen.add(operation.get("operationId", ""))
+    return document_limits(schema, max_chars)
+
+
+def document_limits(schema: Dict[str, Any], max_chars: int) -> Dict[str, Any]:
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    message = components["ChatRequest"]["properties"]["message"]
+    message.update({"minLength": 1, "maxLength": max_chars, "pattern": MESSAGE_PATTERN})
+    components.setdefault("ErrorBody", ErrorBody.schema())
+    error_body = {
+        "description": "Invalid request (Danish message)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if responses.pop("422", None) is not None:
+                responses.setdefault("400", error_body)
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    _allow_null(components)
+    return schema
+
+
+def _models(base: type = BaseModel) -> Dict[str, type]:
+    found: Dict[str, type] = {}
+    for cls in base.__subclasses__():
+        found.setdefault(cls.__name__, cls)
+        for name, sub in _models(cls).items():
+            found.setdefault(name, sub)
+    return found
+
+
+def _allow_null(components: Dict[str, Any]) -> None:
+    """pydantic 1 leaves ``null`` out of an optional field's type (``str | None``), which
+    OpenAPI 3.1 needs: the answers hold ``"image": null``, requests may send it."""
+    models = _models()
+    for name, component in components.items():
+        model = models.get(name)
+        fields = getattr(model, "__fields__", {})
+        for field_name, prop in component.get("properties", {}).items():
+            field = fields.get(field_name)
+            if field is not None and field.allow_none and "anyOf" not in prop:
+                title = prop.pop("title", None)
+                component["properties"][field_name] = {"anyOf": [prop, {"type": "null"}]}
+                if title:
+                    component["properties"][field_name]["title"] = title
+
+
+class ErrorBody(BaseModel):
+    error: str
+    message: str  # Danish, for the citizen
 
 
 class Button(BaseModel):
@@ -77,6 +155,28 @@ def error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"error": code, "message": message})
 
 
+def get_limiter_of(app: Any) -> ChatLimiter:
+    """The app's one limiter (made from its settings on first use)."""
+    limiter: ChatLimiter | None = getattr(app.state, "chat_limiter", None)
+    if limiter is None:
+        settings: Settings = app.state.settings
+        limiter = ChatLimiter(
+            settings.chat_per_client_per_minute, settings.chat_per_conversation_per_minute
+        )
+        app.state.chat_limiter = limiter
+    return limiter
+
+
+def get_limiter(request: Request) -> ChatLimiter:
+    return get_limiter_of(request.app)
+
+
+def too_many(texts: WebTexts, telefon: str, retry_after: int) -> JSONResponse:
+    response = error(429, "too_many", texts.for_mange.format(telefon=telefon))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def too_long(texts: WebTexts, limit: int, telefon: str) -> JSONResponse:
     return error(
         413, "too_long", texts.for_lang.format(graense=danish_number(limit), telefon=telefon)
@@ -86,7 +186,8 @@ def too_long(texts: WebTexts, limit: int, telefon: str) -> JSONResponse:
 @router.post(
     "/chat",
     response_model=ChatResponse,
-    responses={400: {}, 413: {}, 503: {}},
+    responses={400: {"model": ErrorBody}, 413: {"model": ErrorBody}, 429: {"model": ErrorBody},
+               503: {"model": ErrorBody}},
 )
 async def chat(
     body: ChatRequest,
@@ -95,8 +196,15 @@ async def chat(
     rasa: RasaClient = Depends(get_rasa),
     contact: Contact = Depends(get_contact),
     texts: WebTexts = Depends(get_texts),
+    limiter: ChatLimiter = Depends(get_limiter),
 ) -> Any:
     request_id = getattr(request.state, "request_id", "-")
+    # The client's limit was checked before the body was read (ratelimit.ClientLimit).
+    allowed, retry_after, which = limiter.check_conversation(body.sender)
+    if not allowed:
+        if which:  # the first refusal of a run: a flood makes one line, not thousands
+            log.warning("chat request_id=%s status=429 limit=%s", request_id, which)
+        return too_many(texts, contact.hovedtelefon, retry_after)
     message = clean_message(body.message)
     started = time.monotonic()
     if not message.strip():

@@ -1,4 +1,9 @@
-"""GET /health: is Rasa up (and which model), is the action server up."""
+"""GET /health: is Rasa up with a model loaded, is the action server up.
+
+It answers anyone (the load balancer, monitoring), so it says whether a model is
+loaded, not which one: the model's file name tells when it was trained and is no one
+else's business.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ router = APIRouter(tags=["health"])
 
 class RasaHealth(BaseModel):
     up: bool
-    model: str | None
+    model_loaded: bool
 
 
 class ActionsHealth(BaseModel):
@@ -33,7 +38,7 @@ async def health(rasa: RasaClient = Depends(get_rasa)) -> JSONResponse:
     ok = rasa_status.up and rasa_status.model is not None and actions_up
     body = Health(
         status="ok" if ok else "degraded",
-        rasa=RasaHealth(up=rasa_status.up, model=rasa_status.model),
+        rasa=RasaHealth(up=rasa_status.up, model_loaded=rasa_status.model is not None),
         actions=ActionsHealth(up=actions_up),
     )
     return JSONResponse(status_code=200 if ok else 503, content=body.dict())

@@ -118,6 +118,12 @@ def test_intro_explains_mentions_the_phone_and_resets(no_db) -> None:
     assert messages == [msg("utter_fuldmagt_explain"), msg("utter_fuldmagt_phone", telefon=PHONE)]
 
 
+def test_intro_to_a_relative_who_wants_to_help(no_db) -> None:
+    trk = tracker(text="jeg vil gerne hjælpe min far med hans sag, skal jeg have en fuldmagt?")
+    _, messages = run(ActionFuldmagtIntro(no_db), trk)
+    assert messages[0] == msg("utter_fuldmagt_explain_helper")
+
+
 def test_intro_takes_an_address_from_the_opening_message(no_db) -> None:
     trk = tracker(text="send mig en fuldmagt på karen@eksempel.dk tak", intent="request_fuldmagt")
     events, _ = run(ActionFuldmagtIntro(no_db), trk)

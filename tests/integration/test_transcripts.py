@@ -16,7 +16,8 @@ from tests.transcripts.runner import Conversation, hold, load_conversations
 
 pytestmark = pytest.mark.stack
 
-CONVERSATIONS = load_conversations()
+# Conversations that need a condition set up are held by their own test (``needs``).
+CONVERSATIONS = [c for c in load_conversations() if not c.needs]
 
 
 @pytest.mark.parametrize("conv", CONVERSATIONS, ids=[c.id for c in CONVERSATIONS])
@@ -26,6 +27,7 @@ def test_conversation(stack: Stack, conv: Conversation) -> None:
 
 
 def test_every_conversation_has_a_summary_and_unique_id() -> None:
-    ids = [c.id for c in CONVERSATIONS]
+    everything = load_conversations()
+    ids = [c.id for c in everything]
     assert len(ids) == len(set(ids))
-    assert all(len(c.summary) >= 20 for c in CONVERSATIONS)
+    assert all(len(c.summary) >= 20 for c in everything)

@@ -262,6 +262,11 @@ def widget_host(
         yield host_url
 
 
+def chat_frame(page):  # type: ignore[no-untyped-def]
+    """The chat inside the widget's iframe (served by the web app, not the host)."""
+    return page.frame_locator("iframe.bc-frame")
+
+
 def test_widget_on_another_origin_opens_and_chats(
     new_page, start_web, serve_app, free_port_factory, fake_rasa: FakeRasa
 ) -> None:
@@ -274,37 +279,122 @@ def test_widget_on_another_origin_opens_and_chats(
         assert fake_rasa.received == []
         launcher.click()
         expect(page.get_by_role("dialog", name="Chat med Borgerrådgivningen")).to_be_visible()
-        expect(log(page)).to_contain_text(GREETING)
+        chat = chat_frame(page)
+        expect(chat.get_by_role("log")).to_contain_text(GREETING)
         # Focus moved into the chat: type straight away.
+        expect(chat.get_by_label("Skriv din besked")).to_be_focused()
         page.keyboard.type("hej")
         page.keyboard.press("Enter")
-        expect(log(page)).to_contain_text(HELLO_AGAIN)
-        # It lives in a shadow root, and the host's red 10px text does not leak in.
+        expect(chat.get_by_role("log")).to_contain_text(HELLO_AGAIN)
+        # Not in the host's document: in an iframe, and the host's red 10px text does not leak in.
         assert page.evaluate("document.querySelector('.bc-root')") is None
-        assert page.evaluate(
-            "!!document.getElementById('borger-chat-widget').shadowRoot.querySelector('.bc-root')"
-        )
-        bubble = page.locator(".bc-msg-bot .bc-bubble").first
+        bubble = chat.locator(".bc-msg-bot .bc-bubble").first
         assert bubble.evaluate("e => getComputedStyle(e).color") != "rgb(255, 0, 0)"
         assert bubble.evaluate("e => getComputedStyle(e).fontSize") == "16px"
         page.screenshot(path=str(SCREENSHOT_DIR / "borger-widget-360.png"))
-        # Escape closes the panel and gives focus back to the launcher.
+        # Escape (typed inside the chat) closes the panel and gives focus back to the launcher.
         page.keyboard.press("Escape")
         expect(page.get_by_role("dialog")).to_be_hidden()
         expect(page.get_by_role("button", name="Chat med os")).to_be_focused()
         assert fake_rasa.messages() == ["/greet", "hej"]
 
 
-def test_widget_on_an_origin_not_allowed_cannot_chat(
+def test_the_host_page_cannot_read_the_chat_or_its_storage(
     new_page, start_web, serve_app, free_port_factory, fake_rasa: FakeRasa
 ) -> None:
-    with widget_host(start_web, serve_app, free_port_factory, allowed=False) as host_url:
+    """Issue 12, medium 5: the history (CPR numbers, health details) and the conversation id
+    stay on the chat server's origin; scripts on www.aalborg.dk cannot read them."""
+    with widget_host(start_web, serve_app, free_port_factory, allowed=True) as host_url:
         page = new_page()
         page.goto(host_url)
         page.get_by_role("button", name="Chat med os").click()
-        error = page.locator(".bc-msg-error")
-        expect(error).to_contain_text("Beskeden kunne ikke sendes")
-        expect(error).to_contain_text(PHONE)
+        chat = chat_frame(page)
+        expect(chat.get_by_role("log")).to_contain_text(GREETING)
+        chat.get_by_label("Skriv din besked").fill("min diagnose er HEMMELIG")
+        chat.get_by_label("Skriv din besked").press("Enter")
+        expect(chat.get_by_role("log")).to_contain_text("Du skrev: min diagnose er HEMMELIG")
+        conversation_id = fake_rasa.senders()[-1]
+
+        # What a script on the host page sees:
+        host_storage = page.evaluate(
+            "JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage),"
+            " document.cookie])"
+        )
+        assert "HEMMELIG" not in host_storage and conversation_id not in host_storage
+        blocked = page.evaluate(
+            """() => {
+                const root = document.getElementById('borger-chat-widget').shadowRoot;
+                const frame = root.querySelector('iframe');
+                const out = {src: frame.src, document: frame.contentDocument === null};
+                try { frame.contentWindow.sessionStorage.length; out.storage = 'readable'; }
+                catch (e) { out.storage = e.name; }
+                try { frame.contentWindow.document.body; out.body = 'readable'; }
+                catch (e) { out.body = e.name; }
+                out.text = document.documentElement.outerHTML.includes('HEMMELIG')
+                    || root.innerHTML.includes('HEMMELIG');
+                return out;
+            }"""
+        )
+        assert blocked["src"].endswith("/embed") and not blocked["src"].startswith(host_url)
+        assert blocked == {**blocked, "document": True, "storage": "SecurityError",
+                           "body": "SecurityError", "text": False}  # fmt: skip
+        # The history is in the iframe's own storage, on the web app's origin.
+        frame = next(f for f in page.frames if f.url.endswith("/embed"))
+        inside = frame.evaluate("JSON.stringify(Object.entries(sessionStorage))")
+        assert "HEMMELIG" in inside and conversation_id in inside
+
+
+def test_widget_on_an_origin_not_allowed_is_not_framed(
+    browser, start_web, serve_app, free_port_factory, fake_rasa: FakeRasa
+) -> None:
+    with widget_host(start_web, serve_app, free_port_factory, allowed=False) as host_url:
+        # Its own context: Chromium reports the refused frame as a CSP error, on purpose.
+        context = browser.new_context(locale="da-DK")
+        try:
+            page = context.new_page()
+            page.goto(host_url)
+            page.get_by_role("button", name="Chat med os").click()
+            error = page.locator(".bc-load-error")
+            expect(error).to_contain_text("Chatten kunne ikke indlæses", timeout=20_000)
+            expect(error).to_contain_text(PHONE)
+            assert fake_rasa.received == []  # the chat never ran on the host page
+        finally:
+            context.close()
+
+
+def test_delete_my_conversation(page, web_url: str, fake_rasa: FakeRasa) -> None:
+    page.goto(web_url)
+    expect(log(page)).to_contain_text(GREETING)
+    send_with_keyboard(page, "hej")
+    expect(log(page)).to_contain_text(HELLO_AGAIN)
+    first_id = fake_rasa.senders()[-1]
+    download = page.get_by_role("link", name="Hent samtalen")
+    path = f"/api/conversations/{first_id}/samtale.txt"
+    expect(download).to_have_attribute("href", re.compile(re.escape(path) + "$"))
+    with page.expect_download() as fetched:
+        download.click()
+    assert fetched.value.suggested_filename == "samtale.txt"
+
+    page.get_by_role("button", name="Slet min samtale").click()
+    ask = page.get_by_role("group", name=re.compile("Vil du slette samtalen"))
+    expect(ask).to_be_visible()
+    expect(page.get_by_role("button", name="Fortryd")).to_be_focused()
+    with page.expect_response(lambda r: r.request.method == "DELETE") as answer:
+        page.get_by_role("button", name="Ja, slet samtalen").click()
+    assert answer.value.status == 204
+    assert answer.value.url.endswith(f"/api/conversations/{first_id}")
+    notice = page.locator(".bc-deleted")
+    expect(notice).to_contain_text("Samtalen er slettet")
+    expect(notice).to_contain_text("mødet ikke slettet")
+    expect(notice).to_contain_text("sagen ikke slettet")
+    expect(page.locator(".bc-msg")).to_have_count(0)
+    stored = page.evaluate("JSON.stringify(Object.entries(sessionStorage))")
+    assert first_id not in stored and "hej" not in stored
+    # Writing again starts a new conversation.
+    send_with_keyboard(page, "hej")
+    expect(log(page)).to_contain_text(HELLO_AGAIN)
+    assert fake_rasa.senders()[-1] != first_id
+    expect(notice).to_be_hidden()
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -23,6 +23,7 @@ from bot.features.booking.commands import (
     find_booking,
     is_changeable,
     move,
+    policy_terms,
     purge_expired,
 )
 from bot.features.booking.contact import (
@@ -46,7 +47,9 @@ from bot.features.booking.dialogue import (
     choose_time,
     confirmation,
     contact_answer,
+    failure_reply,
     kept_day,
+    meeting_type_and_wish,
     moved_replies,
     names_a_time,
     offer_times,
@@ -58,7 +61,9 @@ from bot.features.booking.errors import (
     BookingNotChangeable,
     BookingNotFound,
 )
-from bot.features.booking.mails import mail_domain_of
+from bot.features.booking.guard import BookingLimit, BookingPolicy
+from bot.features.booking.mails import Confirmed, confirm_address, mail_domain_of
+from bot.features.booking.offers import offered_keys, pick_offered
 from bot.features.booking.office import OfficeTexts, cached_texts, load_booking_file, load_texts
 from bot.features.booking.slots import (
     Slot,
@@ -89,14 +94,23 @@ from bot.features.booking.wording import (
     asks_for_meeting,
     change_kind,
     correction,
+    earlier_topic,
     find_reference,
     meeting_type_answer,
     read_opening,
     reference_answer,
+    refers_to_earlier,
     switched_kind,
 )
 
 __all__ = [
+    "earlier_topic",
+    "refers_to_earlier",
+    "meeting_type_and_wish",
+    "BookingLimit", "BookingPolicy", "confirm_address", "Confirmed", "failure_reply",
+    "policy_terms",
+    "offered_keys",
+    "pick_offered",
     "ACTIVE", "add_closed_day", "asks_for_meeting", "Advisor", "BLOCK_MINUTES", "blocks",
     "book", "booked_replies",
     "BookedBlock", "Booking", "booking_request", "BookingError", "BookingFileError",

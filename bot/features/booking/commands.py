@@ -12,6 +12,11 @@ key of ``booking_block`` still refuses any overlap that got past the lock (the
 flush raises ``IntegrityError`` and the caller's unit of work rolls back).
 Cancelling deletes the blocks (the slot is free again) and keeps the cancelled
 booking until it is purged; moving replaces the blocks.
+
+With a ``BookingPolicy`` (the actions always pass one) the abuse limits apply
+(``guard``: per contact, per conversation, moves per booking, the reserve of each
+day's times) and the mails follow ``mails.queue_mail`` (a mailbox that has not
+confirmed gets a link only). Without one, nothing is limited and no mail is sent.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any, Dict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.core.settings import Settings
 from bot.features.booking.contact import (
     ContactInfo,
     clean_topic,
@@ -31,7 +38,23 @@ from bot.features.booking.contact import (
     normalize_reference,
 )
 from bot.features.booking.errors import BookingNotChangeable, BookingNotFound
-from bot.features.booking.mails import CANCELLED_MAIL, CONFIRMED_MAIL, MOVED_MAIL, queue_mail
+from bot.features.booking.guard import (
+    BookingLink,
+    BookingPolicy,
+    add_link,
+    check_move,
+    check_new_booking,
+    link_of,
+)
+from bot.features.booking.mails import (
+    CANCELLED_MAIL,
+    CONFIRMED_MAIL,
+    FULL,
+    LINK,
+    MOVED_MAIL,
+    mail_domain_of,
+    queue_mail,
+)
 from bot.features.booking.office import OfficeTexts
 from bot.features.booking.slots import SlotTaken, find_slot, load_calendar, offers_near
 from bot.features.booking.tables import (
@@ -48,6 +71,7 @@ from bot.features.booking.tables import (
     from_db,
     to_db,
 )
+from bot.infra.recipients import is_confirmed
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +85,16 @@ class BookingRequest:
     phone: str | None = None
     email: str | None = None
     request_key: str | None = None
+
+
+def policy_terms(settings: Settings, *, conversation_id: str) -> Dict[str, Any]:
+    """The arguments of ``book``, ``cancel`` and ``move`` that come from the settings and
+    the conversation: the limits, the mail domain, who asks."""
+    return {
+        "policy": BookingPolicy.from_settings(settings),
+        "mail_domain": mail_domain_of(settings.mail_from),
+        "conversation_id": conversation_id,
+    }
 
 
 def lock_bookings(session: Session) -> None:
@@ -114,12 +148,15 @@ def _done(
     now: datetime,
     tz: str,
     mail_domain: str,
+    policy: BookingPolicy | None = None,
+    conversation_id: str | None = None,
 ) -> BookingInfo:
     """The changed booking, flushed, with its mail queued."""
     session.flush()
     info = BookingInfo.of(session, booking, ZoneInfo(tz))
-    queued = queue_mail(session, info, mail, texts, now, mail_domain)
-    return replace(info, mail_queued=queued)
+    origin = policy.conversation_hash(conversation_id) if policy is not None else None
+    queued = queue_mail(session, info, mail, texts, now, mail_domain, policy, origin)
+    return replace(info, mail_queued=queued == FULL, mail_link=queued == LINK)
 
 
 def find_booking(
@@ -132,12 +169,14 @@ def find_booking(
 def book(
     session: Session, request: BookingRequest, *, now: datetime,
     texts: OfficeTexts | None = None, tz: str = DEFAULT_TZ, mail_domain: str = "aalborg.dk",
+    policy: BookingPolicy | None = None, conversation_id: str | None = None,
 ) -> BookingInfo:  # fmt: skip
     """Book ``request.start`` with a free advisor (flushed; the caller commits).
 
     Raises ``SlotTaken`` (with alternatives) when the time is not bookable or was
-    taken meanwhile; database errors propagate (the caller offers the phone).
-    With an e-mail address and ``texts``, a confirmation with an .ics file is
+    taken meanwhile, ``BookingLimit`` when a limit of ``policy`` refuses it; database
+    errors propagate (the caller offers the phone). With an e-mail address, ``texts``
+    and ``policy``, the confirmation (or the link to confirm the address first) is
     queued in the outbox in the same transaction.
     """
     zone = ZoneInfo(tz)
@@ -157,6 +196,20 @@ def book(
     slot = find_slot(session, request.start, now=now, tz=tz, calendar=cal)
     if slot is None:
         raise SlotTaken(offers_near(session, request.start, now=now, tz=tz))
+    hashes = {}
+    confirmed = False
+    if policy is not None:
+        hashes = {
+            "email_hash": policy.email_hash(request.email),
+            "phone_hash": policy.phone_hash(request.phone),
+            "conversation_hash": policy.conversation_hash(conversation_id),
+        }
+        email_hash = hashes["email_hash"]
+        confirmed = email_hash is not None and is_confirmed(session, email_hash)
+        check_new_booking(
+            session, policy, **hashes, confirmed=confirmed, start=slot.start, calendar=cal,
+            now=now,
+        )  # fmt: skip
     advisor_id = slot.advisor_ids[0]
     start, end = to_db(slot.start), to_db(slot.end)
     booking = Booking(
@@ -178,7 +231,11 @@ def book(
     session.add(booking)
     session.flush()
     session.add_all(blocks(advisor_id, booking.id, start, end + cal.buffer))
-    info = _done(session, booking, CONFIRMED_MAIL, texts, now, tz, mail_domain)
+    if policy is not None:
+        add_link(session, booking.id, **hashes, confirmed=confirmed, now=now)
+    info = _done(
+        session, booking, CONFIRMED_MAIL, texts, now, tz, mail_domain, policy, conversation_id
+    )
     log.info("booking: booked %s (advisor %s)", info.reference, advisor_id)
     return info
 
@@ -186,6 +243,7 @@ def book(
 def cancel(
     session: Session, reference: str, contact: ContactInfo, *, now: datetime,
     texts: OfficeTexts | None = None, tz: str = DEFAULT_TZ, mail_domain: str = "aalborg.dk",
+    policy: BookingPolicy | None = None, conversation_id: str | None = None,
 ) -> BookingInfo:  # fmt: skip
     """Cancel an active future booking (frees the slot); the caller commits."""
     lock_bookings(session)
@@ -195,7 +253,9 @@ def cancel(
     booking.cancelled_at = to_db(now)
     booking.topic = ""  # not needed any more
     booking.request_key = None
-    info = _done(session, booking, CANCELLED_MAIL, texts, now, tz, mail_domain)
+    info = _done(
+        session, booking, CANCELLED_MAIL, texts, now, tz, mail_domain, policy, conversation_id
+    )
     log.info("booking: cancelled %s", info.reference)
     return info
 
@@ -203,15 +263,18 @@ def cancel(
 def move(
     session: Session, reference: str, contact: ContactInfo, new_start: datetime, *,
     now: datetime, texts: OfficeTexts | None = None, tz: str = DEFAULT_TZ,
-    mail_domain: str = "aalborg.dk",
+    mail_domain: str = "aalborg.dk", policy: BookingPolicy | None = None,
+    conversation_id: str | None = None,
 ) -> BookingInfo:  # fmt: skip
     """Move an active future booking to ``new_start``; the caller commits.
 
-    On ``SlotTaken`` nothing is changed: the booking keeps its old time.
+    On ``SlotTaken`` nothing is changed: the booking keeps its old time. After
+    ``policy.limits.max_moves`` moves (from any conversation): ``BookingLimit``.
     """
     zone = ZoneInfo(tz)
     lock_bookings(session)
     booking = _changeable(session, reference, contact, now)
+    check_move(session, policy, booking.id)
     cal = load_calendar(session, tz=tz, today=now.astimezone(zone).date())
     slot = find_slot(
         session, new_start, now=now, tz=tz, exclude_booking_id=booking.id, calendar=cal
@@ -234,7 +297,12 @@ def move(
     booking.request_key = None
     session.flush()
     session.add_all(blocks(advisor_id, booking.id, start, end + cal.buffer))
-    info = _done(session, booking, MOVED_MAIL, texts, now, tz, mail_domain)
+    link = link_of(session, booking.id)
+    if link is not None:
+        link.moves = (link.moves or 0) + 1
+    info = _done(
+        session, booking, MOVED_MAIL, texts, now, tz, mail_domain, policy, conversation_id
+    )
     log.info("booking: moved %s", info.reference)
     return info
 
@@ -257,6 +325,7 @@ def purge_expired(session: Session, *, now: datetime, retention_days: int) -> in
     ]
     if ids:
         session.execute(delete(BookedBlock).where(BookedBlock.booking_id.in_(ids)))
+        session.execute(delete(BookingLink).where(BookingLink.booking_id.in_(ids)))
         session.execute(delete(Booking).where(Booking.id.in_(ids)))
         log.info("booking: purged %d bookings", len(ids))
     return len(ids)

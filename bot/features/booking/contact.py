@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ REFERENCE_LENGTH = 6
 MAX_TOPIC_CHARS = 500
 MIN_TOPIC_CHARS = 3
 NAME_CHARS = (2, 100)
+NAME_WORDS = 7
 
 _EMAIL_RX = re.compile(r"[^\s@<>,;:()\[\]\"']+@[^\s@<>,;:()\[\]\"']+\.[^\s@<>,;:()\[\]\"'.]{2,}")
 _PHONE_RX = re.compile(r"(?<![\d+])(?:(?:\+|00)\s*45[\s-]*)?((?:\d[\s-]*){7}\d)(?![\d])")
@@ -33,6 +35,11 @@ _NAME_INTRO = re.compile(
 _NAME_TAIL = re.compile(
     r"\s*(?:,\s*(?:og )?(?:jeg|vi|hun|han|det)\b.*|\s+og jeg\b.*|\s*\((?:jeg|vi)\b.*\))$", re.I
 )
+
+
+# Letters (with their accents), then letters, spaces, hyphens, apostrophes and dots.
+_NAME_RX = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '’.-])*")
+_DOMAIN_LIKE = re.compile(r"[^\W\d_]\.[^\W\d_]{2,}|\.\.|--")
 
 
 @dataclass(frozen=True)
@@ -79,13 +86,20 @@ def reachable_contact(text: str) -> ContactInfo:
 
 
 def clean_name(text: str) -> str | None:
-    """The name from "jeg hedder Mette", or None when it is no name ("42")."""
-    name = re.sub(r"\s+", " ", str(text or "")).strip()
+    """The name from "jeg hedder Mette", or None when it is no name ("42").
+
+    The name goes into the confirmation mail ("Kære {navn}"), so it may hold letters,
+    spaces, hyphens, apostrophes and the dots of initials ("H.C. Andersen") only, at
+    most ``NAME_WORDS`` words: no link, address, markup, digit or sentence.
+    """
+    name = unicodedata.normalize("NFKC", re.sub(r"\s+", " ", str(text or ""))).strip()
     while _NAME_INTRO.match(name):  # "Navn: det skrev jeg jo, Hanne"
         name = _NAME_INTRO.sub("", name, count=1).strip()
     name = _NAME_TAIL.sub("", name).strip()
     low, high = NAME_CHARS
-    if not (low <= len(name) <= high) or not re.search(r"[^\W\d_]", name) or "/" in name[:1]:
+    if not (low <= len(name) <= high) or not _NAME_RX.fullmatch(name):
+        return None
+    if len(name.split()) > NAME_WORDS or _DOMAIN_LIKE.search(name):
         return None
     return name
 

@@ -9,16 +9,18 @@ phone/e-mail) and what to say, as response names with their variables
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.features.booking.commands import BookingRequest
 from bot.features.booking.contact import parse_contact, reachable_contact, request_key
+from bot.features.booking.guard import BookingLimit
 from bot.features.booking.mails import mail_vars
+from bot.features.booking.offers import pick_offered
 from bot.features.booking.office import OfficeTexts
 from bot.features.booking.slots import (
     Slot,
@@ -29,7 +31,7 @@ from bot.features.booking.slots import (
     parse_slot_key,
 )
 from bot.features.booking.tables import DEFAULT_TZ, MEETING_TYPES, PHONE, BookingInfo
-from bot.features.booking.wording import MOVE, day_phrase
+from bot.features.booking.wording import MOVE, day_phrase, meeting_type_answer, read_opening
 from bot.language.answers import yes_no
 from bot.language.timewish import parse_wish, refine_wish
 
@@ -56,13 +58,18 @@ def choose_time(
     now: datetime,
     tz: str = DEFAULT_TZ,
     exclude_booking_id: int | None = None,
+    offered: Sequence[str] = (),
 ) -> TimeChoice:
-    """A button key, or a time wish: exact and free is chosen, anything else is offered.
+    """A button key, an offered time named in words ("den sidste", ``offered`` being the
+    keys just offered), or a time wish: exact and free is chosen, anything else is offered.
 
     A wish refines the one before ("kl 13" after "den 3. december").
     """
     text = answer.strip()
     start = parse_slot_key(text, tz) if is_slot_key(text) else None
+    if start is None and offered:
+        times = [t for t in (parse_slot_key(k, tz) for k in offered) if t is not None]
+        start = pick_offered(text, times, now)
     if start is None:
         text = refine_wish("" if is_slot_key(previous_wish) else previous_wish, text, now)
         wish = parse_wish(text, now)
@@ -125,9 +132,25 @@ def kept_day(slot_key: str, tz: str = DEFAULT_TZ) -> str | None:
 # --------------------------------------------------------------------------- the details
 
 
-def contact_answer(text: str, meeting_type: str | None) -> Tuple[str | None, str | None]:
-    """(the phone/e-mail to keep, or None; the response that says what is missing)."""
+def meeting_type_and_wish(text: str, now: datetime) -> Tuple[str | None, str | None]:
+    """The answer to "at the office or by phone?" and a time wish given with it
+    ("telefon, tirsdag den 8 kl 13")."""
+    kind = meeting_type_answer(text)
+    return kind, read_opening(text, now).time_wish if kind else None
+
+
+def contact_answer(
+    text: str, meeting_type: str | None, earlier: Sequence[str] = ()
+) -> Tuple[str | None, str | None]:
+    """(the phone/e-mail to keep, or None; the response that says what is missing).
+
+    ``earlier`` are the citizen's messages just before: an e-mail address given when a
+    phone number was asked for ("nej, min mail er ...") is kept with the phone number
+    that follows, and the other way round."""
     info = reachable_contact(text)
+    for before in reversed(earlier[-2:]):
+        more = reachable_contact(before)
+        info = replace(info, phone=info.phone or more.phone, email=info.email or more.email)
     if info.empty:
         return None, "utter_booking_contact_invalid"
     if meeting_type == PHONE and not info.phone:
@@ -177,9 +200,17 @@ def booked_replies(info: BookingInfo, texts: OfficeTexts, phone: str) -> List[Re
     """Booked: when, how and the reference; then where the confirmation is."""
     if info.mail_queued:
         where: Reply = ("utter_booking_booked_mail", {"email": info.email})
+    elif info.mail_link:  # the address confirms first (bot.features.booking.mails)
+        where = ("utter_booking_booked_link", {"email": info.email})
     else:
         where = ("utter_booking_booked_chat", {"telefon": phone})
     return [("utter_booking_booked", _meeting(info, texts)), where]
+
+
+def failure_reply(exc: BaseException | None, phone: str) -> Reply:
+    """What to say when booking, moving or a look-up failed: a limit, or an error."""
+    response = "utter_booking_limit" if isinstance(exc, BookingLimit) else "utter_booking_error"
+    return (response, {"telefon": phone})
 
 
 def moved_replies(info: BookingInfo, texts: OfficeTexts) -> List[Reply]:

@@ -146,6 +146,9 @@ class Texts(BaseModel):
     mail_tekst_aflyst: str
     kalender_titel: str
     kalender_beskrivelse: str
+    # The first mail to an address: a link to confirm it, nothing the citizen wrote.
+    mail_emne_bekraeft_adresse: str
+    mail_tekst_bekraeft_adresse: str
 
     @validator("ugedage")
     def _seven(cls, value: List[str]) -> List[str]:
@@ -184,6 +187,11 @@ class Texts(BaseModel):
     )
     def _mail_template(cls, value: str) -> str:
         _check_template(value, _TEXT_FIELDS)
+        return value
+
+    @validator("mail_emne_bekraeft_adresse", "mail_tekst_bekraeft_adresse")
+    def _link_template(cls, value: str) -> str:
+        _check_template(value, {"link", "kontor", "telefon", "adresse"})
         return value
 
 

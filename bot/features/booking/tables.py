@@ -174,7 +174,8 @@ class BookingInfo:
     advisor_name: str
     status: str
     sequence: int
-    mail_queued: bool = False
+    mail_queued: bool = False  # the mail with the details
+    mail_link: bool = False  # instead: a link to confirm the address (booking.mails)
 
     @classmethod
     def of(cls, session: Session, b: Booking, zone: ZoneInfo) -> BookingInfo:

@@ -20,7 +20,8 @@ from bot.language.timewish import parse_wish
 
 _PHONE_WORDS = re.compile(
     r"telefon|\bring\w* (til )?mig\b|\bring\w* \w+ op\b|\bring\w* op\b|tlf"
-    r"|\b(i|i kan|i vil|borgerrådgiveren|hun|i må) ring\w*\b", re.I
+    r"|\b(i|i kan|i vil|borgerrådgiveren|hun|i må) ring\w*\b",
+    re.I,
 )
 _IN_PERSON_WORDS = re.compile(
     r"boulevard|fremmød|personligt møde|personlig|komme ind|kommer ind|ind til jer|ind på|"
@@ -92,8 +93,27 @@ def read_opening(text: str, now: datetime) -> Opening:
     return Opening(
         meeting_type=meeting_type_from_text(text),
         time_wish=text if has_wish else None,
-        topic=(topic.group("emne") or topic.group(2)).strip(" .?!") if topic else None,
+        topic=(topic.group("emne") or topic.group(2)).strip(" .?!") if topic else _story(text),
     )
+
+
+_ANY_DAY = datetime(2026, 1, 5, 9, 0)  # whether a sentence names a time does not depend on it
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+MIN_STORY_CHARS = 25
+
+
+def _story(text: str) -> str | None:
+    """The sentences of an opening message that tell the matter, not the ones that ask for
+    the meeting ("Min mor har ikke fået hjemmehjælp i tre uger. Kan jeg booke en tid?")."""
+    told = [
+        s.strip()
+        for s in _SENTENCE.findall(text)
+        if not s.strip().endswith("?")  # "Hvilke papirer skal jeg have med?" asks, it tells not
+        and not _MEETING_WISH.search(fold(s).lower())
+        and not parse_wish(s, _ANY_DAY).recognized
+    ]
+    story = " ".join(t for t in told if t)
+    return story.strip(" ") if len(story) >= MIN_STORY_CHARS else None
 
 
 # "et møde med borgerrådgiveren om at min sagsbehandler er skiftet 4 gange": the topic.
@@ -213,3 +233,22 @@ def correction(text: str) -> str | None:
     if _FIX_CONTACT.search(low):
         return "kontakt"
     return None
+
+
+_EARLIER = re.compile(
+    r"\b(står|stod|skrev|skrevet|nævnt\w*|sagt)\b.{0,30}\b(første|forrige|tidligere|før|ovenfor|"
+    r"lige|allerede|besked\w*)\b|\b(se|som) (ovenfor|før|tidligere)\b|\bdet har jeg (jo )?(lige )?"
+    r"(skrevet|sagt|forklaret)\b"
+)
+
+
+def refers_to_earlier(text: str) -> bool:
+    """ "det står i min første besked", "som jeg skrev før": the answer is further up."""
+    low = fold(text or "").lower()
+    return len(low) <= 80 and bool(_EARLIER.search(low))
+
+
+def earlier_topic(earlier: Sequence[str]) -> str | None:
+    """The topic an answer like "det står i min første besked" points to: the longest
+    message the citizen wrote before (the one that tells the story)."""
+    return max(earlier, key=len) if earlier else None

@@ -80,6 +80,12 @@ _QUESTION_START = re.compile(
 )
 
 
+_ASKS_WHAT_IT_MEANS_FOR_ME = re.compile(
+    r"\bbetyde[rt]?\s+(det|dette|brevet|afgørelsen)\b.{0,20}\b(for|til)\s+(mig|os|ham|hende|min|mit)\b"
+    r"|\bhvad\s+(skal|kan|gør)\s+jeg\s+(så\s+)?(nu|gøre)\b"
+    r"|\bhvad\s+betyder\s+det(\s+(så|nu))?\s*\??$",
+    re.IGNORECASE,
+)
 _ASKS_ABOUT_A_WORD = re.compile(
     r"\bbetyde[rt]?\b|\bbetydning|\bhvad\s+(?:er|vil\s+det\s+sige|menes)\b|\bordet\b"
     r"|\bbegrebet\b|\budtrykket\b|\bforklar",
@@ -374,6 +380,9 @@ def _question_replies(a: Analysis) -> List[Reply]:
                 "term": term.term, "hjemmel": term.hjemmel}))
     law_replies = [r for r in _law_replies(a.laws) if r[0] != "utter_explain_law_unknown"]
     replies.extend(law_replies)
+    if not replies and _ASKS_WHAT_IT_MEANS_FOR_ME.search(a.text):
+        # "hvad betyder det så for mig?" after a letter: no word to look up.
+        return [("utter_explain_for_me", {}), ("utter_explain_next_steps", {})]
     if not replies and not _ASKS_ABOUT_A_WORD.search(a.text):
         return [("utter_explain_invite", {})]  # "jeg forstår ikke mit brev"
     if not replies:

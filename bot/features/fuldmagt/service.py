@@ -9,9 +9,12 @@ The outbox worker sends it.
 - Idempotent per conversation + address: a unique constraint on
   ``(conversation_id, address_hash)`` and on the outbox key.
 - The address itself lives only in the outbox row (``to_addr``), which the
-  worker purges after ``settings.retention_days``; this table keeps a SHA-256
-  of the lower-cased address for the per-address limit and is deleted after
-  the same period. Logs name requests by id, never by address.
+  worker purges after ``settings.retention_days``; this table keeps a keyed hash
+  (HMAC, ``bot.infra.recipients``) of the canonical mailbox for the limits, so
+  ``victim+7@gmail.com`` and ``v.i.c.t.i.m@gmail.com`` count as ``victim@gmail.com``,
+  and is deleted after the same period. Logs name requests by id, never by address.
+- Limits: different addresses per conversation, requests per mailbox in 24 hours
+  (across conversations), and requests per hour altogether (``fuldmagt_max_per_hour``).
 - Texts of the e-mail and PDF: ``content/fuldmagt.yml`` (validated on load).
 """
 
@@ -49,6 +52,8 @@ from bot.features.contact import Contact, cached_contact
 from bot.features.fuldmagt.pdf import PdfTexts, check_placeholders, render_pdf
 from bot.infra.db import Base
 from bot.infra.outbox import (
+    FAILED,
+    QUEUED,
     InvalidMail,
     OutboxMail,
     enqueue_mail,
@@ -56,6 +61,7 @@ from bot.infra.outbox import (
     utc_naive,
     validate_address,
 )
+from bot.infra.recipients import address_key, load_secret
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +208,12 @@ def address_from_message(text: str) -> str:
     return normalize_address(candidate)
 
 
-def address_hash(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+def address_hash(address: str, secret: bytes) -> str:
+    """The keyed hash of the mailbox (``InvalidAddress`` when it is no address)."""
+    try:
+        return address_key(secret, address)
+    except InvalidMail as exc:
+        raise InvalidAddress(str(exc)) from None
 
 
 def _conversation_key(conversation_id: str) -> str:
@@ -214,9 +224,9 @@ def _conversation_key(conversation_id: str) -> str:
     return "sha256:" + hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()
 
 
-def mail_key(conversation_id: str, address: str) -> str:
-    """Outbox idempotency key: one fuldmagt mail per conversation + address."""
-    raw = f"{_conversation_key(conversation_id)}\0{address.strip().lower()}"
+def mail_key(conversation_id: str, hashed_address: str) -> str:
+    """Outbox idempotency key: one fuldmagt mail per conversation + mailbox."""
+    raw = f"{_conversation_key(conversation_id)}\0{hashed_address}"
     return "fuldmagt:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
@@ -262,6 +272,31 @@ class FuldmagtRequest(Base):  # type: ignore[valid-type,misc]
         return f"<FuldmagtRequest id={self.id} mail={self.outbox_mail_id}>"
 
 
+def delete_for_conversation(session: Session, conversation_id: str, now: datetime) -> int:
+    """"Slet min samtale": delete the conversation's requests and the address, subject
+    and body of their mails (a mail not sent yet is not sent). The number deleted."""
+    conversation = _conversation_key(conversation_id)
+    rows = list(
+        session.execute(
+            select(FuldmagtRequest).where(FuldmagtRequest.conversation_id == conversation)
+        ).scalars()
+    )
+    ts = utc_naive(now)
+    for row in rows:
+        mail = row.mail
+        if mail is not None:
+            if mail.status == QUEUED:
+                mail.status, mail.last_error = FAILED, "deleted by the citizen"
+            mail.key = f"purged:{mail.id}"
+            mail.to_addr, mail.subject, mail.message = None, None, None
+            mail.purged_at = mail.updated_at = ts
+        session.delete(row)
+    session.flush()
+    if rows:
+        log.info("fuldmagt: deleted %d requests of a conversation", len(rows))
+    return len(rows)
+
+
 def purge_requests(session: Session, cutoff: datetime) -> int:
     """Delete requests created before ``cutoff`` (naive UTC); run by ``bot.app.retention``."""
     result = session.execute(
@@ -281,6 +316,7 @@ class RequestStatus(str, Enum):
     INVALID_ADDRESS = "invalid_address"
     LIMIT_CONVERSATION = "limit_conversation"
     LIMIT_ADDRESS = "limit_address"
+    LIMIT_GLOBAL = "limit_global"  # too many requests in the last hour, from anyone
 
 
 @dataclass(frozen=True)
@@ -297,7 +333,11 @@ class RequestResult:
 
     @property
     def rate_limited(self) -> bool:
-        return self.status in (RequestStatus.LIMIT_CONVERSATION, RequestStatus.LIMIT_ADDRESS)
+        return self.status in (
+            RequestStatus.LIMIT_CONVERSATION,
+            RequestStatus.LIMIT_ADDRESS,
+            RequestStatus.LIMIT_GLOBAL,
+        )
 
 
 def _find(session: Session, conversation: str, hashed: str) -> FuldmagtRequest | None:
@@ -335,14 +375,15 @@ def request_fuldmagt(
     outbox worker sends after the commit). Limits:
     ``settings.fuldmagt_max_per_conversation`` different addresses per
     conversation, ``settings.fuldmagt_max_per_address_per_day`` requests per
-    address in any 24 hours (across conversations).
+    mailbox in any 24 hours (across conversations), ``settings.fuldmagt_max_per_hour``
+    requests in the last hour from anyone.
     """
     try:
         normalized = normalize_address(address)
+        hashed = address_hash(normalized, load_secret(settings))
     except InvalidAddress:
         return RequestResult(status=RequestStatus.INVALID_ADDRESS)
     conversation = _conversation_key(conversation_id)
-    hashed = address_hash(normalized)
     ts = utc_naive(now)
 
     existing = _find(session, conversation, hashed)
@@ -367,13 +408,21 @@ def request_fuldmagt(
     if per_address >= settings.fuldmagt_max_per_address_per_day:
         log.info("fuldmagt: address limit reached (%s requests in 24 h)", per_address)
         return RequestResult(status=RequestStatus.LIMIT_ADDRESS, address=normalized)
+    last_hour = session.execute(
+        select(func.count(FuldmagtRequest.id)).where(
+            FuldmagtRequest.created_at > ts - timedelta(hours=1)
+        )
+    ).scalar_one()
+    if last_hour >= settings.fuldmagt_max_per_hour:
+        log.warning("fuldmagt: global limit reached (%s requests in the last hour)", last_hour)
+        return RequestResult(status=RequestStatus.LIMIT_GLOBAL, address=normalized)
 
     texts = texts or cached_texts(settings.content_dir / TEXTS_FILE)
     contact = contact or cached_contact(settings.content_dir / CONTACT_FILE)
     content = build_mail(texts, contact, now=now)
     mail = enqueue_mail(
         session,
-        key=mail_key(conversation, normalized),
+        key=mail_key(conversation, hashed),
         to=normalized,
         subject=content.subject,
         text=content.text,

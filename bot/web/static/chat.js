@@ -152,6 +152,8 @@
       hint: "bc-hint-" + n,
       contact: "bc-contact-title-" + n,
       privacy: "bc-privacy-" + n,
+      own: "bc-own-title-" + n,
+      ask: "bc-delete-ask-" + n,
     };
     var store = makeStore(STORAGE_PREFIX + (apiBase || window.location.origin));
     var state = store.load();
@@ -187,6 +189,7 @@
       "Samtalen gemmes i en begrænset periode, så Borgerrådgivningens medarbejdere kan " +
         "hjælpe dig videre og gøre assistenten bedre. Derefter slettes den.",
       "Din browser husker samtalen, indtil du lukker fanen eller trykker på \u201cStart forfra\u201d.",
+      "Du kan selv hente samtalen og slette den med knapperne under \u201cDin samtale\u201d.",
       "Du kan læse mere i Aalborg Kommunes privatlivspolitik på aalborg.dk.",
     ].forEach(function (line) {
       privacyList.appendChild(el("li", null, line));
@@ -230,11 +233,41 @@
     contactBody.appendChild(el("p", null, "Ring til Borgerrådgivningen på " + FALLBACK_PHONE + "."));
     contactBox.appendChild(contactBody);
 
+    // "Din samtale": download it, or delete it (DELETE /api/conversations/{id}).
+    var own = el("section", { class: "bc-own", "aria-labelledby": ids.own });
+    own.appendChild(el("h2", { id: ids.own, class: "bc-own-title" }, "Din samtale"));
+    var ownActions = el("div", { class: "bc-own-actions" });
+    var downloadText = el("a", { class: "bc-download", download: "samtale.txt" }, "Hent samtalen");
+    var downloadPdf = el("a", { class: "bc-download-pdf", download: "samtale.pdf" }, "Hent som PDF");
+    var deleteButton = el("button", { type: "button", class: "bc-delete" }, "Slet min samtale");
+    ownActions.appendChild(downloadText);
+    ownActions.appendChild(downloadPdf);
+    ownActions.appendChild(deleteButton);
+    own.appendChild(ownActions);
+    var deleteAsk = el("div", { class: "bc-delete-ask", role: "group", "aria-labelledby": ids.ask, hidden: "" });
+    deleteAsk.appendChild(
+      el(
+        "p",
+        { id: ids.ask },
+        "Vil du slette samtalen? Det, du og assistenten har skrevet, bliver slettet hos " +
+          "Borgerrådgivningen. Det kan ikke fortrydes."
+      )
+    );
+    var deleteYes = el("button", { type: "button", class: "bc-delete-yes" }, "Ja, slet samtalen");
+    var deleteNo = el("button", { type: "button", class: "bc-delete-no" }, "Fortryd");
+    deleteAsk.appendChild(deleteYes);
+    deleteAsk.appendChild(document.createTextNode(" "));
+    deleteAsk.appendChild(deleteNo);
+    own.appendChild(deleteAsk);
+    var deleted = el("div", { class: "bc-deleted", role: "status", tabindex: "-1", hidden: "" });
+    own.appendChild(deleted);
+
     root.appendChild(notice);
     root.appendChild(log);
     root.appendChild(status);
     root.appendChild(form);
     root.appendChild(contactBox);
+    root.appendChild(own);
     container.textContent = "";
     container.appendChild(root);
 
@@ -272,6 +305,9 @@
     function renderAll() {
       log.textContent = "";
       state.entries.forEach(renderEntry);
+      var base = apiBase + "/api/conversations/" + encodeURIComponent(state.id);
+      downloadText.setAttribute("href", base + "/samtale.txt");
+      downloadPdf.setAttribute("href", base + "/samtale.pdf");
       scrollToEnd();
     }
 
@@ -318,6 +354,7 @@
     function send(text, display, fromInput) {
       if (busy) return Promise.resolve(false);
       busy = true;
+      deleted.hidden = true;
       var seq = ++requestSeq;
       input.setAttribute("aria-busy", "true");
       var pending = display !== null ? renderEntry({ from: "user", text: display }) : null;
@@ -356,6 +393,12 @@
           store.save(state);
           if (fromInput && input.value === text) input.value = "";
           scrollToEnd();
+          if (display !== null && typeof window.CustomEvent === "function") {
+            // feedback.js asks "Hjalp svaret?" under an answer to the citizen.
+            container.dispatchEvent(new CustomEvent("borger:answer", {
+              bubbles: true, detail: { sender: sender, apiBase: apiBase, log: log },
+            }));
+          }
           return true;
         })
         .catch(function () {
@@ -380,6 +423,71 @@
       }
       send(text, text, true);
     }
+
+    /* --- "Slet min samtale" --- */
+    function deletedText() {
+      return [
+        "Samtalen er slettet. Det, du og assistenten skrev, er slettet hos Borgerrådgivningen. " +
+          "Det samme er de fuldmagter, du bestilte i samtalen, og de kopier af dine beskeder, " +
+          "som bruges til at gøre assistenten bedre.",
+        "Har du booket et møde, er mødet ikke slettet: det står stadig i kalenderen, men det er " +
+          "ikke længere knyttet til samtalen. Vil du aflyse det, så skriv det i chatten eller ring.",
+        "Har du givet samtalen videre til en medarbejder (en sag), er sagen ikke slettet. Den gav " +
+          "du samtykke til. Ring til Borgerrådgivningen på " + phone + ", hvis den også skal slettes.",
+        "Skriv en ny besked, hvis du vil starte en ny samtale.",
+      ];
+    }
+
+    function showDeleted() {
+      deleted.textContent = "";
+      deletedText().forEach(function (line) { deleted.appendChild(el("p", null, line)); });
+      deleted.hidden = false;
+      deleted.focus();
+    }
+
+    function deleteConversation() {
+      var id = state.id;
+      deleteYes.disabled = true;
+      status.textContent = "Sletter samtalen \u2026";
+      fetch(apiBase + "/api/conversations/" + encodeURIComponent(id), {
+        method: "DELETE",
+        credentials: "omit",
+      })
+        .then(function (response) {
+          if (response.status === 204) {
+            requestSeq++;
+            busy = false;
+            state = { id: newConversationId(), entries: [] };
+            store.save(state);
+            renderAll();
+            deleteAsk.hidden = true;
+            showDeleted();
+            return;
+          }
+          return response
+            .json()
+            .catch(function () { return null; })
+            .then(function (data) {
+              var msg = data && typeof data.message === "string" ? data.message : null;
+              showError(msg || defaultError());
+            });
+        })
+        .catch(function () { showError(defaultError()); })
+        .finally(function () {
+          deleteYes.disabled = false;
+          status.textContent = "";
+        });
+    }
+
+    deleteButton.addEventListener("click", function () {
+      deleteAsk.hidden = false;
+      deleteNo.focus();
+    });
+    deleteNo.addEventListener("click", function () {
+      deleteAsk.hidden = true;
+      deleteButton.focus();
+    });
+    deleteYes.addEventListener("click", deleteConversation);
 
     function restart() {
       state = { id: newConversationId(), entries: [] };
@@ -436,12 +544,28 @@
       store.save(state);
       send(GREETING, null, false);
     }
+    if (options.embedded) talkToWidget(input);
 
     return {
       input: input,
       focus: function () { input.focus(); },
       restart: restart,
     };
+  }
+
+  // Inside the widget's iframe (embed.html): the host page gets only these three
+  // content-free messages; it can neither read the conversation nor its storage.
+  function talkToWidget(input) {
+    if (window.parent === window) return;
+    window.parent.postMessage({ type: "borger-chat:ready" }, "*");
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") window.parent.postMessage({ type: "borger-chat:close" }, "*");
+    });
+    window.addEventListener("message", function (event) {
+      if (event.source === window.parent && event.data && event.data.type === "borger-chat:focus") {
+        input.focus();
+      }
+    });
   }
 
   window.BorgerChat = { mount: mount };
@@ -452,7 +576,10 @@
       if (node.getAttribute("data-mounted")) return;
       node.setAttribute("data-mounted", "true");
       var base = node.getAttribute("data-api-base");
-      mount(node, { apiBase: base !== null ? base : scriptBase });
+      mount(node, {
+        apiBase: base !== null ? base : scriptBase,
+        embedded: node.hasAttribute("data-embedded"),
+      });
     });
   }
 

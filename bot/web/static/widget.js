@@ -3,10 +3,14 @@
  *
  *   <script src="https://<host>/static/widget.js" defer></script>
  *
- * The API base is taken from this script's own URL. The chat lives in a Shadow DOM (its
- * styles neither leak out nor in), styled by chat.css and driven by the same chat.js as
- * the chat page (window.BorgerChat.mount). The host's origin must be listed in
- * BORGER_CORS_ORIGINS on the server (see docs/embed.md).
+ * The button and the panel around the chat are drawn here (in a Shadow DOM: the host's
+ * styles neither leak in nor out); the chat itself is an iframe of <host>/embed, on the
+ * chat server's own origin. So the conversation, its id and the history in
+ * sessionStorage live in that origin only: scripts on the host page (analytics, consent
+ * banners, CMS plug-ins) cannot read them. The host gets three content-free messages
+ * from the iframe (ready, close, nothing else) and remembers only whether the panel was
+ * open. The server lets only the origins in BORGER_CORS_ORIGINS frame the chat
+ * (Content-Security-Policy frame-ancestors; see docs/embed.md).
  */
 (function () {
   "use strict";
@@ -15,7 +19,9 @@
   window.__borgerChatWidget = true;
 
   var FALLBACK_PHONE = "99 31 16 18";
-  var OPEN_KEY = "borger-chat-widget:open";
+  var OPEN_KEY = "borger-chat-widget:open"; // the only thing kept on the host's origin
+  var READY_TIMEOUT_MS = 15000;
+  var LOADED_GRACE_MS = 3000;
 
   function ownScriptSrc() {
     if (document.currentScript && document.currentScript.src) return document.currentScript.src;
@@ -28,7 +34,8 @@
 
   var src = ownScriptSrc();
   if (!src) return;
-  var apiBase = new URL(src, window.location.href).href.replace(/\/static\/widget\.js(?:[?#].*)?$/, "");
+  var chatBase = new URL(src, window.location.href).href.replace(/\/static\/widget\.js(?:[?#].*)?$/, "");
+  var chatOrigin = new URL(chatBase).origin;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -45,29 +52,13 @@
     try { return window.sessionStorage.getItem(OPEN_KEY) === "1"; } catch (e) { return false; }
   }
 
-  var chatScript = null;
-  function loadChatJs() {
-    if (window.BorgerChat) return Promise.resolve(window.BorgerChat);
-    if (!chatScript) {
-      chatScript = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = apiBase + "/static/chat.js";
-        s.async = true;
-        s.onload = function () { return window.BorgerChat ? resolve(window.BorgerChat) : reject(); };
-        s.onerror = function () { chatScript = null; reject(); };
-        document.head.appendChild(s);
-      });
-    }
-    return chatScript;
-  }
-
   function start() {
     var host = el("div", { id: "borger-chat-widget" });
     document.body.appendChild(host);
     var shadow = host.attachShadow({ mode: "open" });
 
     var wrapper = el("div", { class: "bc-widget", hidden: "" });
-    var stylesheet = el("link", { rel: "stylesheet", href: apiBase + "/static/chat.css" });
+    var stylesheet = el("link", { rel: "stylesheet", href: chatBase + "/static/chat.css" });
     // Show nothing until the styles are there (no flash of unstyled content).
     stylesheet.addEventListener("load", function () { wrapper.hidden = false; });
     stylesheet.addEventListener("error", function () { wrapper.hidden = false; });
@@ -91,40 +82,72 @@
     header.appendChild(el("h2", { id: "bc-panel-title", class: "bc-panel-title" }, "Chat med Borgerrådgivningen"));
     var closeButton = el("button", { type: "button", class: "bc-close", "aria-label": "Luk chatten" }, "\u00d7");
     header.appendChild(closeButton);
-    var body = el("div", { class: "bc-panel-body" });
+    var body = el("div", { class: "bc-panel-body bc-frame-body" });
     panel.appendChild(header);
     panel.appendChild(body);
     wrapper.appendChild(panel);
     wrapper.appendChild(launcher);
 
-    var chat = null;
-    function ensureMounted() {
-      if (chat) return Promise.resolve(chat);
-      return loadChatJs().then(
-        function (BorgerChat) {
-          chat = BorgerChat.mount(body, { apiBase: apiBase });
-          return chat;
-        },
-        function () {
-          body.textContent = "";
-          body.appendChild(
-            el(
-              "p",
-              { class: "bc-msg-error bc-load-error", role: "alert" },
-              "Chatten kunne ikke indlæses. Ring til Borgerrådgivningen på " + FALLBACK_PHONE + "."
-            )
-          );
-          return null;
-        }
+    var frame = null;
+    var ready = false;
+    var readyTimer = null;
+
+    function loadError() {
+      if (ready) return;
+      body.textContent = "";
+      frame = null;
+      body.appendChild(
+        el(
+          "p",
+          { class: "bc-msg-error bc-load-error", role: "alert" },
+          "Chatten kunne ikke indlæses. Ring til Borgerrådgivningen på " + FALLBACK_PHONE + "."
+        )
       );
     }
+
+    function ensureFrame() {
+      if (frame) return;
+      frame = el("iframe", {
+        class: "bc-frame",
+        src: chatBase + "/embed",
+        title: "Chat med Borgerrådgivningen",
+        referrerpolicy: "no-referrer",
+      });
+      // A frame the server refuses (this site is not in BORGER_CORS_ORIGINS) still
+      // "loads", but never says it is ready.
+      frame.addEventListener("load", function () {
+        if (!ready) setTimeout(loadError, LOADED_GRACE_MS);
+      });
+      body.appendChild(frame);
+      readyTimer = setTimeout(loadError, READY_TIMEOUT_MS);
+    }
+
+    function focusChat() {
+      if (frame && ready) {
+        frame.focus();
+        frame.contentWindow.postMessage({ type: "borger-chat:focus" }, chatOrigin);
+      }
+    }
+
+    window.addEventListener("message", function (event) {
+      if (!frame || event.origin !== chatOrigin || event.source !== frame.contentWindow) return;
+      var type = event.data && event.data.type;
+      if (type === "borger-chat:ready") {
+        ready = true;
+        clearTimeout(readyTimer);
+        if (!panel.hidden) focusChat();
+      } else if (type === "borger-chat:close") {
+        close();
+      }
+    });
 
     function open(focus) {
       panel.hidden = false;
       launcher.setAttribute("aria-expanded", "true");
       launcher.textContent = "Luk chat";
       remember(true);
-      ensureMounted().then(function (c) { if (c && focus) c.focus(); });
+      ensureFrame();
+      if (focus) focusChat();
     }
 
     function close() {

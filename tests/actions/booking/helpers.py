@@ -119,3 +119,15 @@ FILLED = {
     "booking_name": "Mette Hansen",
     "booking_contact": "12345678, mette@example.dk",
 }
+
+
+def confirm_mailbox(factory, address: str) -> None:  # type: ignore[no-untyped-def]
+    """The mailbox clicked a confirmation link before (with the services' secret)."""
+    from bot.app.bootstrap import services
+    from bot.infra.recipients import address_key, confirm_token, load_secret
+    from bot.infra.recipients import new_confirmation_token as token_for
+
+    with session_scope(factory) as session:
+        key = address_key(load_secret(services().settings), address)
+        token = token_for(session, key, NOW)
+        assert token is not None and confirm_token(session, token, NOW)

@@ -28,6 +28,7 @@ from tests.actions.booking.helpers import (
     TZ,
     book_directly,
     button,
+    confirm_mailbox,
     run,
     tracker,
 )
@@ -149,6 +150,38 @@ def test_topic(factory, typed, expected, response) -> None:  # type: ignore[no-u
     assert messages == ([msg(response)] if response else [])
 
 
+def test_topic_for_another_authority_gets_a_remark(factory) -> None:  # type: ignore[no-untyped-def]
+    typed = "min boligstøtte fra Udbetaling Danmark er stoppet"
+    trk = tracker(
+        {"requested_slot": "booking_topic"},
+        text=typed,
+        intent="udbetaling_danmark",
+        candidates={"booking_topic": typed},
+    )
+    events, messages = run(ValidateBookingForm(), trk)
+    assert events == [SlotSet("booking_topic", typed)]  # the booking goes on
+    assert [m["response"] for m in messages] == ["utter_booking_topic_elsewhere"]
+    assert messages[0]["myndighed"] == "Udbetaling Danmark"
+    assert messages[0]["web"].startswith("https://")
+
+
+def test_topic_that_points_to_the_first_message_uses_it(factory) -> None:  # type: ignore[no-untyped-def]
+    story = "Min mor har ikke fået hjemmehjælp i tre uger, og ingen ringer tilbage"
+    trk = tracker(
+        {"requested_slot": "booking_topic"},
+        text="det står i min første besked",
+        candidates={"booking_topic": "det står i min første besked"},
+    )
+    trk.events[:0] = [
+        {"event": "user", "text": story},
+        {"event": "user", "text": "/book_meeting"},
+        {"event": "user", "text": "ja tak"},
+    ]
+    events, messages = run(ValidateBookingForm(), trk)
+    assert events == [SlotSet("booking_topic", story)]
+    assert messages == []
+
+
 @pytest.mark.parametrize(
     "typed, expected",
     [
@@ -170,6 +203,21 @@ def test_meeting_type(factory, typed, expected) -> None:  # type: ignore[no-unty
     events, messages = run(ValidateBookingForm(), trk)
     assert events == [SlotSet("booking_meeting_type", expected)]
     assert messages == ([] if expected else [msg("utter_booking_meeting_type_invalid")])
+
+
+def test_meeting_type_with_a_time_keeps_the_time(factory) -> None:  # type: ignore[no-untyped-def]
+    typed = "telefon, tirsdag den 8 kl 13"
+    trk = tracker(
+        {"requested_slot": "booking_meeting_type"},
+        text=typed,
+        candidates={"booking_meeting_type": typed},
+    )
+    events, messages = run(ValidateBookingForm(), trk)
+    assert events == [
+        SlotSet("booking_meeting_type", "telefon"),
+        SlotSet("booking_time_wish", typed),
+    ]
+    assert messages == []
 
 
 def test_button_choice_is_checked_and_labelled(factory) -> None:  # type: ignore[no-untyped-def]
@@ -347,6 +395,7 @@ def test_summary_to_confirm(factory) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_book_with_email(factory) -> None:  # type: ignore[no-untyped-def]
+    """The address has not confirmed: a link to confirm it, and the chat says so."""
     events, messages = run(
         ActionBookMeeting(), tracker({**FILLED, "booking_confirmed": True}, form=None)
     )
@@ -359,7 +408,7 @@ def test_book_with_email(factory) -> None:  # type: ignore[no-untyped-def]
         "12345678",
         "mette@example.dk",
     )
-    assert mail.key == f"booking:{stored.reference}:bekraeftelse:0"
+    assert mail.key.startswith("bekraeft:") and "Mette" not in mail.message.decode("ascii")
     assert messages == [
         msg(
             "utter_booking_booked",
@@ -367,12 +416,35 @@ def test_book_with_email(factory) -> None:  # type: ignore[no-untyped-def]
             moedeform="Personligt møde på Boulevarden 13",
             reference=stored.reference,
         ),
-        msg("utter_booking_booked_mail", email="mette@example.dk"),
+        msg("utter_booking_booked_link", email="mette@example.dk"),
     ]
     # Pressing "Ja" twice books once.
     run(ActionBookMeeting(), tracker({**FILLED, "booking_confirmed": True}, form=None))
     with factory() as session:
         assert bk.count_active(session) == 1
+
+
+def test_book_with_a_confirmed_email(factory) -> None:  # type: ignore[no-untyped-def]
+    confirm_mailbox(factory, "mette@example.dk")
+    slots = {**FILLED, "booking_confirmed": True}
+    _, messages = run(ActionBookMeeting(), tracker(slots, form=None))
+    with factory() as session:
+        stored = session.execute(select(bk.Booking)).scalar_one()
+        mail = session.execute(select(OutboxMail)).scalar_one()
+    assert mail.key == f"booking:{stored.reference}:bekraeftelse:0"
+    assert messages[1] == msg("utter_booking_booked_mail", email="mette@example.dk")
+
+
+def test_a_limit_refuses_with_the_phone_number(factory) -> None:  # type: ignore[no-untyped-def]
+    slots = {**FILLED, "booking_contact": "12345678", "booking_confirmed": True}
+    for day in (3, 4):
+        start = datetime(2025, 12, day, 10, tzinfo=TZ).isoformat(timespec="minutes")
+        trk = tracker({**slots, "booking_slot_start": start}, form=None, sender=f"s{day}")
+        run(ActionBookMeeting(), trk)
+    _, messages = run(ActionBookMeeting(), tracker(slots, form=None, sender="s9"))
+    assert messages == [msg("utter_booking_limit", telefon=PHONE)]
+    with factory() as session:
+        assert bk.count_active(session) == 2
 
 
 def test_book_with_phone_only_confirms_in_the_chat(factory) -> None:  # type: ignore[no-untyped-def]

@@ -28,6 +28,7 @@ from tests.actions.booking.helpers import (
     book_directly,
     button,
     change_tracker,
+    confirm_mailbox,
     run,
     tracker,
 )
@@ -39,8 +40,21 @@ def test_start_of_a_change_uses_the_reference_and_the_words() -> None:
     trk = tracker({}, form=None, text=text, intent="cancel_booking")
     events, messages = run(ActionBookingChangeStart(), trk)
     assert events[0] == SlotSet("booking_change_kind", "flyt")  # the words win over the intent
-    assert events[-1] == SlotSet("booking_reference", "K7M4QX")
+    assert events[-2:] == [
+        SlotSet("booking_reference", "K7M4QX"),
+        SlotSet("booking_time_wish", None),
+    ]
     assert messages == [msg("utter_booking_change_intro_move")]
+
+
+def test_a_move_keeps_the_new_day_it_asks_for() -> None:
+    text = "flyt NTN4VN til onsdag kl 14"
+    trk = tracker({}, form=None, text=text, intent="move_booking")
+    events, _ = run(ActionBookingChangeStart(), trk)
+    assert events[-2:] == [
+        SlotSet("booking_reference", "NTN4VN"),
+        SlotSet("booking_time_wish", text),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -58,6 +72,7 @@ def test_change_start(intent, kind, response) -> None:  # type: ignore[no-untype
         *[SlotSet(name, None) for name in CHANGE_SLOTS],
         SlotSet("form_stopped", None),
         SlotSet("booking_reference", None),
+        SlotSet("booking_time_wish", None),
     ]
     assert messages == [msg(response)]
 
@@ -135,6 +150,7 @@ def test_wrong_contact_three_times_ends_the_form(factory) -> None:  # type: igno
 
 
 def test_cancel_flow(factory) -> None:  # type: ignore[no-untyped-def]
+    confirm_mailbox(factory, "mette@example.dk")  # else nothing is mailed but the link
     info = book_directly(factory, datetime(2025, 12, 3, 10, tzinfo=TZ), email="mette@example.dk")
     base = {"booking_change_kind": "aflys", "booking_reference": info.reference}
     trk = change_tracker(

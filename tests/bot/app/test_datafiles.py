@@ -18,6 +18,8 @@ def test_every_data_file_in_the_repository_is_valid() -> None:
         "fuldmagt.yml",
         "booking.yml",
         "web.yml",
+        "cases.yml",
+        "handover.yml",
     }
 
 

@@ -48,3 +48,46 @@ def test_a_citizen_telling_about_the_same_is_not_a_letter() -> None:
     )
     [m] = LetterDetector().process([message(text)])
     assert m.get("intent")["name"] == "ombudsmand"
+
+
+def classified_as_letter(text: str) -> Message:
+    m = Message(data={"text": text})
+    m.data["intent"] = {"name": "indsat_brev", "confidence": 0.6}
+    m.data["intent_ranking"] = [
+        {"name": "indsat_brev", "confidence": 0.6},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "request_human", "confidence": 0.1},
+    ]
+    return m
+
+
+def test_an_elderly_citizens_greeting_the_classifier_took_for_a_letter_is_not_one() -> None:
+    [m] = LetterDetector().process(
+        [classified_as_letter("goddag. jeg forstår ikke det her med chat. kan de hjælpe mig")]
+    )
+    assert m.get("intent") == {"name": "greet", "confidence": 0.3}
+    assert [r["name"] for r in m.get("intent_ranking")] == ["greet", "request_human"]
+
+
+def test_a_signed_message_to_the_advisor_is_not_a_letter() -> None:
+    text = (
+        "Kære borgerrådgiver. Min mor på 89 har fået bevilget bad to gange om ugen, men "
+        "hjemmehjælpen er kun kommet en gang de sidste tre uger. Ingen giver besked. "
+        "Kan I hjælpe? Med venlig hilsen Lene"
+    )
+    [m] = LetterDetector().process([message(text)])
+    assert m.get("intent")["name"] == "ombudsmand"
+    [m] = LetterDetector().process([classified_as_letter(text)])
+    assert m.get("intent")["name"] == "greet"
+
+
+def test_a_letter_the_classifier_found_stays_a_letter() -> None:
+    text = "Afgørelse om tilbagebetaling af kontanthjælp efter aktivlovens § 91"
+    [m] = LetterDetector().process([classified_as_letter(text)])
+    assert m.get("intent") == {"name": "indsat_brev", "confidence": 0.6}
+
+
+def test_a_letter_pasted_with_the_citizens_own_words_is_still_a_letter() -> None:
+    text = "Jeg har fået det her fra kommunen: " + LETTER
+    [m] = LetterDetector().process([message(text)])
+    assert m.get("intent")["name"] == "indsat_brev"

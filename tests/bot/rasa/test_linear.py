@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -90,3 +91,61 @@ def test_untrained_it_leaves_messages_alone(tmp_path: Path) -> None:
     clf = LinearIntentClassifier.load({}, storage, Resource("never_trained"), context())
     [m] = clf.process([Message(data={"text": "hej"})])
     assert m.get("intent") is None
+
+
+SVM_CONFIG = {
+    "classifier": "svm",
+    "C": 1.0,
+    "class_weight": "balanced",
+    "temperature": 0.15,
+    "features": [
+        {"text": "folded", "analyzer": "word", "ngram": [1, 2]},
+        {"text": "skeleton", "analyzer": "char_wb", "ngram": [2, 5]},
+        {"text": "skeleton", "analyzer": "char", "ngram": [3, 6]},
+    ],
+}
+
+
+def test_the_skeleton_reads_every_spelling_without_aeoeaa_alike() -> None:
+    from bot.rasa.linear import normalise, skeleton
+
+    for spellings, expected in [
+        (["på", "paa", "pa"], "pa"),
+        (["hjælp", "hjaelp", "hjelp"], "hjelp"),
+        (["søgt", "soegt", "sogt"], "sogt"),
+        (["Næste", "naeste", "neste"], "neste"),
+    ]:
+        assert {skeleton(normalise(s)) for s in spellings} == {expected}
+
+
+def test_an_svm_with_the_configured_features_is_trained_persisted_and_loaded(
+    tmp_path: Path,
+) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("linear_svm")
+    trained = LinearIntentClassifier.create(SVM_CONFIG, storage, resource, context())
+    trained.train(training_data())
+    # loaded with a config that no longer names the features: the persisted ones are used
+    loaded = LinearIntentClassifier.load(
+        {**SVM_CONFIG, "features": None}, storage, resource, context()
+    )
+    assert loaded.specs == SVM_CONFIG["features"]
+    text = ["sagsbehandlern svare ikk pa mine mails"]
+    assert (loaded.probabilities(text) == trained.probabilities(text)).all()
+    [m] = loaded.process([Message(data={"text": text[0]})])
+    assert m.get("intent")["name"] == "klage_sagsbehandling"
+    assert abs(sum(r["confidence"] for r in m.get("intent_ranking")) - 1.0) < 1e-6
+
+
+def test_an_unknown_classifier_or_feature_is_refused(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    with pytest.raises(ValueError, match="unknown feature"):
+        LinearIntentClassifier.create(
+            {"features": [{"text": "reversed", "analyzer": "word", "ngram": [1, 1]}]},
+            storage,
+            Resource("x"),
+            context(),
+        )
+    clf = LinearIntentClassifier.create({"classifier": "forest"}, storage, Resource("y"), context())
+    with pytest.raises(ValueError, match="unknown classifier"):
+        clf.train(training_data())

@@ -62,3 +62,22 @@ def request(start: datetime, **kw: Any) -> bk.BookingRequest:
     }
     args.update(kw)
     return bk.BookingRequest(**args)
+
+
+SECRET = b"test-secret-of-the-keyed-hashes-0123456789"
+CONFIRM_URL = "https://chat.example.dk/bekraeft/"
+
+
+def policy(**limits: Any) -> bk.BookingPolicy:
+    """The limits the actions use (defaults of the settings), with a fixed secret."""
+    from bot.features.booking.guard import BookingLimits
+
+    return bk.BookingPolicy(secret=SECRET, confirm_url=CONFIRM_URL, limits=BookingLimits(**limits))
+
+
+def confirm_mailbox(session, address: str, now: datetime = NOW) -> None:  # type: ignore[no-untyped-def]
+    """The mailbox has clicked a confirmation link before."""
+    from bot.infra.recipients import address_key, confirm_token, new_confirmation_token
+
+    token = new_confirmation_token(session, address_key(SECRET, address), now)
+    assert token is not None and confirm_token(session, token, now) is not None

@@ -20,8 +20,10 @@ from tests.bot.features.booking.helpers import (
     DATA,
     KARINA,
     NOW,
+    confirm_mailbox,
     local,
     one_advisor,
+    policy,
     request,
     seed,
     starts,
@@ -33,11 +35,14 @@ def test_book_confirms_and_queues_mail_with_ics(session, tmp_path) -> None:  # t
     seed(session, write_config(tmp_path))
     texts = bk.load_texts(DATA)
     start = local(2025, 12, 3, 10)
-    info = bk.book(session, request(start, email="Mette@Example.DK"), now=NOW, texts=texts)
+    confirm_mailbox(session, "mette@example.dk")
+    info = bk.book(
+        session, request(start, email="Mette@Example.DK"), now=NOW, texts=texts, policy=policy()
+    )
     assert len(info.reference) == bk.REFERENCE_LENGTH
     assert set(info.reference) <= set(bk.REFERENCE_ALPHABET)
     assert info.start == start and info.end == local(2025, 12, 3, 10, 45)
-    assert info.mail_queued and info.status == bk.ACTIVE
+    assert info.mail_queued and not info.mail_link and info.status == bk.ACTIVE
     mail = session.execute(select(OutboxMail)).scalar_one()
     assert mail.key == f"booking:{info.reference}:bekraeftelse:0"
     assert mail.subject == "Dit møde med Borgerrådgivningen onsdag den 3. december kl. 10.00"
@@ -49,6 +54,16 @@ def test_book_confirms_and_queues_mail_with_ics(session, tmp_path) -> None:  # t
     stored = session.execute(select(bk.Booking)).scalar_one()
     assert stored.topic == "Afslag på boligstøtte [CPR]"
     assert stored.email == "Mette@Example.DK"
+
+
+def test_book_without_a_policy_mails_nothing(session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    seed(session, write_config(tmp_path))
+    info = bk.book(
+        session, request(local(2025, 12, 3, 10), email="mette@example.dk"), now=NOW,
+        texts=bk.load_texts(DATA),
+    )  # fmt: skip
+    assert not info.mail_queued and not info.mail_link
+    assert session.execute(select(func.count()).select_from(OutboxMail)).scalar_one() == 0
 
 
 def test_book_without_email_queues_nothing(session, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -124,7 +139,9 @@ def test_cancel(session, tmp_path) -> None:  # type: ignore[no-untyped-def]
     seed(session, one_advisor(tmp_path))
     start = local(2025, 12, 3, 10)
     texts = bk.load_texts(DATA)
-    info = bk.book(session, request(start, email="mette@example.dk"), now=NOW, texts=texts)
+    confirm_mailbox(session, "mette@example.dk")
+    terms = {"now": NOW, "texts": texts, "policy": policy()}
+    info = bk.book(session, request(start, email="mette@example.dk"), **terms)
     with pytest.raises(bk.BookingNotFound):
         bk.cancel(session, info.reference, bk.ContactInfo(phone="99999999"), now=NOW)
     with pytest.raises(bk.BookingNotFound):
@@ -134,7 +151,7 @@ def test_cancel(session, tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert bk.find_slot(session, start, now=NOW) is None
     # Reference typed in lower case with a space, contact by e-mail in other case.
     ref = info.reference.lower()[:3] + " " + info.reference.lower()[3:]
-    cancelled = bk.cancel(session, ref, bk.parse_contact("MeTTe@example.dk"), now=NOW, texts=texts)
+    cancelled = bk.cancel(session, ref, bk.parse_contact("MeTTe@example.dk"), **terms)
     assert cancelled.status == bk.CANCELLED and cancelled.mail_queued
     assert bk.find_slot(session, start, now=NOW) is not None  # free again
     stored = session.execute(select(bk.Booking)).scalar_one()
@@ -167,9 +184,11 @@ def test_move(session, tmp_path) -> None:  # type: ignore[no-untyped-def]
     seed(session, one_advisor(tmp_path))
     texts = bk.load_texts(DATA)
     old, new = local(2025, 12, 3, 10), local(2025, 12, 4, 13)
-    info = bk.book(session, request(old, email="mette@example.dk"), now=NOW, texts=texts)
+    confirm_mailbox(session, "mette@example.dk")
+    terms = {"now": NOW, "texts": texts, "policy": policy()}
+    info = bk.book(session, request(old, email="mette@example.dk"), **terms)
     contact = bk.ContactInfo(phone="12345678")
-    moved = bk.move(session, info.reference, contact, new, now=NOW, texts=texts)
+    moved = bk.move(session, info.reference, contact, new, **terms)
     assert moved.reference == info.reference
     assert (moved.start, moved.sequence, moved.mail_queued) == (new, 1, True)
     assert bk.find_slot(session, old, now=NOW) is not None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot.features import booking as bk
@@ -94,3 +97,49 @@ def test_replies_after_booking(session, tmp_path) -> None:  # type: ignore[no-un
         "title": "Onsdag den 26. november kl. 12.00",
         "payload": '/inform{"slot_start":"2025-11-26T12:00+01:00"}',
     }
+
+
+@pytest.mark.parametrize(
+    "text, kind, wish",
+    [
+        ("telefon, tirsdag den 8 kl 13", "telefon", "telefon, tirsdag den 8 kl 13"),
+        ("Telefon", "telefon", None),
+        (
+            "møde på kontoret, helst om formiddagen",
+            "fremmoede",
+            "møde på kontoret, helst om formiddagen",
+        ),
+        ("tirsdag kl 13", None, None),  # no meeting type: asked again, the wish comes later
+    ],
+)
+def test_meeting_type_answer_keeps_a_time_wish(
+    text: str, kind: str | None, wish: str | None
+) -> None:
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    assert bk.meeting_type_and_wish(text, now) == (kind, wish)
+
+
+def test_an_email_given_at_the_phone_question_is_kept() -> None:
+    earlier = ["Mette Hansen", "mette@example.dk"]
+    assert bk.contact_answer("12 34 56 78", "telefon", earlier) == (
+        "12345678, mette@example.dk",
+        None,
+    )
+
+
+def test_skriv_ogsaa_min_mail_paa_adds_the_mail_to_the_phone() -> None:
+    earlier = ["12345678", "nej, skriv også min mail på"]
+    assert bk.contact_answer("mette@example.dk", "telefon", earlier) == (
+        "12345678, mette@example.dk",
+        None,
+    )
+
+
+def test_a_new_phone_number_replaces_the_earlier_one() -> None:
+    earlier = ["12345678, mette@example.dk", "nej, nummeret er forkert"]
+    assert bk.contact_answer("87654321", "telefon", earlier) == ("87654321, mette@example.dk", None)
+
+
+def test_only_the_last_two_messages_count() -> None:
+    earlier = ["ring til 11223344", "Mette", "kl 14"]
+    assert bk.contact_answer("mette@example.dk", "fremmoede", earlier) == ("mette@example.dk", None)

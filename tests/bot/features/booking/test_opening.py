@@ -89,6 +89,31 @@ def test_the_opening_message_gives_the_topic() -> None:
     assert read_opening("kan jeg få et møde om formiddagen", NOW).topic is None
 
 
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        (
+            "Min mor har ikke fået hjemmehjælp i tre uger, og ingen ringer tilbage. "
+            "Kan jeg booke en tid hos jer?",
+            "Min mor har ikke fået hjemmehjælp i tre uger, og ingen ringer tilbage.",
+        ),
+        (
+            "Jeg er så træt af jobcentret. De har mistet mine papirer to gange. "
+            "Jeg vil gerne tale med en rådgiver.",
+            "Jeg er så træt af jobcentret. De har mistet mine papirer to gange.",
+        ),
+        # A question or a time is no story; a short remark neither.
+        (
+            "Jeg vil gerne aftale et møde en onsdag eftermiddag. Hvilke papirer skal jeg have med?",
+            None,
+        ),
+        ("hej. kan jeg booke en tid", None),
+    ],
+)
+def test_the_story_in_the_opening_message_is_the_topic(text: str, topic: str | None) -> None:
+    assert read_opening(text, NOW).topic == topic
+
+
 def test_a_meeting_asked_for_in_so_many_words() -> None:
     from bot.features.booking.wording import asks_for_meeting
 

@@ -40,3 +40,24 @@ def test_reference_answer(text, expected) -> None:  # type: ignore[no-untyped-de
 @pytest.mark.parametrize("payload", ["telefon", "fremmoede", " telefon "])
 def test_meeting_type_buttons(payload) -> None:  # type: ignore[no-untyped-def]
     assert bk.meeting_type_answer(payload) == payload.strip()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("det står i min første besked", True),
+        ("som jeg skrev før", True),
+        ("det har jeg jo lige skrevet", True),
+        ("min klage over hjemmeplejen", False),
+        ("jeg har skrevet til dem flere gange om min hjemmepleje og de svarer ikke", False),
+    ],
+)
+def test_an_answer_that_points_further_up(text: str, expected: bool) -> None:
+    assert bk.refers_to_earlier(text) is expected
+
+
+def test_the_earlier_topic_is_the_longest_message() -> None:
+    assert bk.earlier_topic(["hej", "min mor får ikke sin hjemmehjælp", "ja"]) == (
+        "min mor får ikke sin hjemmehjælp"
+    )
+    assert bk.earlier_topic([]) is None

@@ -320,6 +320,16 @@ def test_question_about_a_term(nlp: Any, glossary: Glossary, lawbook: LawBook) -
     ]
 
 
+@pytest.mark.parametrize(
+    "text", ["hvad betyder det så for mig?", "Hvad betyder det?", "hvad skal jeg så gøre nu"]
+)
+def test_what_it_means_for_me_is_no_unknown_word(
+    text: str, nlp: Any, glossary: Glossary, lawbook: LawBook
+) -> None:
+    replies = run(text, nlp, glossary, lawbook, intent="forstaa_afgoerelse")
+    assert names(replies) == ["utter_explain_for_me", "utter_explain_next_steps"]
+
+
 def test_question_about_two_terms(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     replies = run("hvad er forskellen på genvurdering og revurdering?", nlp, glossary, lawbook)
     assert [v.get("term") for n, v in replies if n == "utter_explain_term"] == [
@@ -402,6 +412,7 @@ def test_every_planned_reply_exists_with_its_variables(
         "Hvad betyder skøn?",
         "Hvad er klagefristen?",
         "Hvad betyder x?",
+        "hvad betyder det så for mig?",
         "/forstaa_afgoerelse",
         "a" * 20_001,
         "Jeg fik brevet i dag.\n" + LETTER,

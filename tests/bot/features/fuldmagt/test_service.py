@@ -32,13 +32,15 @@ from bot.features.fuldmagt.service import (
     RequestStatus,
     address_hash,
     build_mail,
+    delete_for_conversation,
     extract_address,
     load_texts,
     request_fuldmagt,
 )
 from bot.infra.db import session_scope
 from bot.infra.mail import SmtpMailer
-from bot.infra.outbox import OutboxMail, deliver_due
+from bot.infra.outbox import FAILED, OutboxMail, deliver_due
+from bot.infra.recipients import load_secret
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=CPH)
@@ -346,6 +348,75 @@ def test_limits_are_configurable(session_factory, settings) -> None:
     assert ask(session_factory, settings, conversation="s2").status is RequestStatus.LIMIT_ADDRESS
 
 
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "karen.hansen+1@eksempel.dk",
+        "Karen.Hansen+fuldmagt@EKSEMPEL.dk",
+        "KAREN.HANSEN@eksempel.dk",
+    ],
+)
+def test_sub_addresses_and_case_count_as_one_mailbox(session_factory, settings, variant) -> None:
+    settings = settings.copy(update={"fuldmagt_max_per_address_per_day": 1})
+    assert ask(session_factory, settings, conversation="s1").status is RequestStatus.QUEUED
+    limited = ask(session_factory, settings, variant, conversation="s2")
+    assert limited.status is RequestStatus.LIMIT_ADDRESS
+
+
+def test_gmail_dots_plus_tags_and_googlemail_are_one_mailbox(session_factory, settings) -> None:
+    assert settings.fuldmagt_max_per_address_per_day == 3
+    variants = ["victim+1@gmail.com", "v.i.c.t.i.m@gmail.com", "Victim+2@googlemail.com"]
+    for i, address in enumerate(variants):
+        assert ask(session_factory, settings, address, conversation=f"s{i}").accepted
+    limited = ask(session_factory, settings, "victim+3@gmail.com", conversation="s9")
+    assert limited.status is RequestStatus.LIMIT_ADDRESS
+    # Dots matter outside Gmail: another mailbox.
+    assert ask(session_factory, settings, "v.ictim@eksempel.dk", conversation="s10").accepted
+
+
+def test_address_hash_is_keyed(settings, tmp_path: Path) -> None:
+    """Without the secret, the stored hash cannot be checked against a guessed address."""
+    import hashlib
+
+    secret = load_secret(settings)
+    assert (tmp_path / "hash_secret").stat().st_mode & 0o777 == 0o600
+    assert load_secret(settings) == secret  # kept, not made anew
+    keyed = address_hash(ADDRESS, secret)
+    assert keyed != hashlib.sha256(ADDRESS.encode()).hexdigest()
+    assert keyed != address_hash(ADDRESS, b"another secret of at least 32 bytes!!")
+    configured = settings.copy(update={"hash_secret": "x" * 40})
+    assert load_secret(configured) == b"x" * 40
+
+
+def test_global_cap_per_hour(session_factory, settings) -> None:
+    settings = settings.copy(update={"fuldmagt_max_per_hour": 3})
+    for i in range(3):
+        result = ask(session_factory, settings, f"a{i}@eksempel.dk", conversation=f"s{i}")
+        assert result.status is RequestStatus.QUEUED
+    limited = ask(session_factory, settings, "ny@eksempel.dk", conversation="s9")
+    assert limited.status is RequestStatus.LIMIT_GLOBAL and limited.rate_limited
+    later = ask(
+        session_factory, settings, "ny@eksempel.dk", conversation="s9",
+        now=NOW + timedelta(hours=1, minutes=1),
+    )  # fmt: skip
+    assert later.status is RequestStatus.QUEUED
+
+
+def test_deleting_a_conversation_deletes_its_requests_and_unsent_mail(
+    session_factory, settings
+) -> None:
+    ask(session_factory, settings, conversation="slet-mig")
+    ask(session_factory, settings, "anden@eksempel.dk", conversation="behold-mig")
+    with session_scope(session_factory) as session:
+        assert delete_for_conversation(session, "slet-mig", NOW) == 1
+    with session_factory() as session:
+        rows = session.execute(select(FuldmagtRequest)).scalars().all()
+        assert [r.conversation_id for r in rows] == ["behold-mig"]
+        mails = session.execute(select(OutboxMail).order_by(OutboxMail.id)).scalars().all()
+        assert (mails[0].status, mails[0].to_addr, mails[0].message) == (FAILED, None, None)
+        assert mails[1].to_addr == "anden@eksempel.dk"
+
+
 def test_address_is_not_logged_nor_stored_in_the_request(
     session_factory, settings, smtp, caplog
 ) -> None:
@@ -361,7 +432,7 @@ def test_address_is_not_logged_nor_stored_in_the_request(
     assert any("fuldmagt: request" in r.getMessage() for r in ours)
     with session_factory() as session:
         row = session.execute(select(FuldmagtRequest)).scalar_one()
-        assert row.address_hash == address_hash(ADDRESS)
+        assert row.address_hash == address_hash(ADDRESS, load_secret(settings))
         assert "karen" not in row.conversation_id
         mail = session.get(OutboxMail, row.outbox_mail_id)
         assert mail is not None and "karen" not in mail.key.lower()

@@ -1,0 +1,209 @@
+"""What made Rasa slow on the message path, fixed in place (``install()``, called by
+``bot.rasa.main`` before Rasa starts; nothing is patched on import).
+
+Measured with ``bench/latency_bench.py --only profile`` (README, "Measured"):
+
+- **Checking the action server's answer** cost about 200 ms per custom action:
+  ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which first
+  checks Rasa's whole event schema against the JSON Schema meta-schema, on every call.
+  The validator is now built once; the answer is checked against the same schema, and a
+  bad answer raises the same ``ValidationError``.
+- **Reading events** (the tracker store on every message, the action server's answer)
+  looked up each event's class by walking every subclass of ``Event`` (about 0.3 ms per
+  event, 30 ms for a conversation of 100 events). The lookup is now a dictionary, built
+  in the same order, so the same class is found.
+- **TED for turns the rules decide**: Rasa runs every policy for every prediction and
+  then picks the best. When the rule or memoization policy is certain (confidence 1.0),
+  TED cannot win: the ensemble (``DefaultPolicyPredictionEnsemble``) prefers the higher
+  confidence, then the higher priority (rules 6, memoization 3, TED 1), and a TED
+  without end-to-end (text) features never makes the "end-to-end" or "no user"
+  predictions that would overrule them. So the cheap policies run first; TED runs only
+  when none of them is certain. The ensemble picks from the same predictions, so the
+  chosen action and its events are the ones Rasa would have chosen
+  (tests/bot/rasa/test_speed.py holds both ways against each other).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List
+
+logger = logging.getLogger(__name__)
+
+_installed = False
+_validator: Any = None
+
+
+def _action_result_validator() -> Any:
+    global _validator
+    if _validator is None:
+        from jsonschema.validators import validator_for
+        from rasa.core.actions.action import RemoteAction
+
+        schema = RemoteAction.action_response_format_spec()
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        _validator = cls(schema)
+    return _validator
+
+
+def validate_action_result(result: Dict[str, Any]) -> bool:
+    """Rasa's check of an action server answer, with the validator built once."""
+    from jsonschema import ValidationError
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    try:
+        _action_result_validator().validate(result)
+        return True
+    except ValidationError as e:
+        e.message += (
+            ". Failed to validate Action server response from API, make sure your "
+            "response from the Action endpoint is valid. For more information about "
+            f"the format visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise e
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The policy nodes of a model's prediction graph, cheap ones first."""
+
+    cheap: List[str]  # in the ensemble's argument order
+    ensemble: Any
+
+
+_plans: Dict[int, _Plan | None] = {}
+# How often each way was taken in this process (for the benchmark).
+stats: Dict[str, int] = {"rules_decided": 0, "all_policies": 0}
+
+
+def _plan_for(processor: Any) -> _Plan | None:
+    """None when the shortcut does not apply (TED with text features, another
+    ensemble, no TED at all)."""
+    key = id(processor.graph_runner)
+    if key in _plans:
+        return _plans[key]
+    plan = None
+    try:
+        plan = _make_plan(processor)
+    except Exception as exc:  # an unexpected graph: keep Rasa's own way
+        logger.warning("policy shortcut off: %s", type(exc).__name__)
+    _plans.clear()  # one model at a time; a new model gets a new plan
+    _plans[key] = plan
+    return plan
+
+
+def _make_plan(processor: Any) -> _Plan | None:
+    from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+    from rasa.core.policies.memoization import MemoizationPolicy
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.shared.nlu.constants import TEXT
+
+    target = processor.model_metadata.core_target
+    nodes = processor.model_metadata.predict_schema.nodes
+    ensemble_node = nodes[target]
+    if ensemble_node.uses is not DefaultPolicyPredictionEnsemble:
+        return None
+    cheap, expensive = [], []
+    for arg, name in ensemble_node.needs.items():
+        if not arg.startswith("policy"):
+            continue
+        uses = nodes[name].uses
+        if issubclass(uses, (RulePolicy, MemoizationPolicy)):
+            cheap.append(name)
+        elif issubclass(uses, TEDPolicy):
+            ted = processor.graph_runner._instantiated_nodes[name]._component
+            if TEXT in (getattr(ted, "fake_features", None) or {}):
+                return None  # end-to-end TED may overrule the rules
+            expensive.append(name)
+        else:
+            return None  # a policy we have not reasoned about
+    if not cheap or not expensive:
+        return None
+    return _Plan(cheap=cheap, ensemble=DefaultPolicyPredictionEnsemble())
+
+
+def predict_rules_first(processor: Any, tracker: Any, full: Any) -> Any:
+    """The ensemble's prediction from the cheap policies when one of them is certain,
+    else ``full(processor, tracker)`` (every policy, Rasa's way)."""
+    from rasa.engine.constants import PLACEHOLDER_TRACKER
+
+    plan = None if tracker.followup_action else _plan_for(processor)
+    if plan is not None:
+        results = processor.graph_runner.run(
+            inputs={PLACEHOLDER_TRACKER: tracker}, targets=plan.cheap
+        )
+        predictions = [results[name] for name in plan.cheap]
+        if any(p.max_confidence >= 1.0 for p in predictions):
+            best = plan.ensemble.combine_predictions(predictions, tracker, processor.domain)
+            # < 1.0: e.g. the certain action was rejected just now
+            if best.max_confidence >= 1.0:
+                stats["rules_decided"] += 1
+                return best
+    stats["all_policies"] += 1
+    return full(processor, tracker)
+
+
+_event_classes: Dict[str, Any] = {}
+
+
+def resolve_event_type(type_name: str, default: Any = None) -> Any:
+    """``Event.resolve_by_type`` with the classes in a dictionary (first one wins, as
+    in Rasa's walk); a name not found is looked up Rasa's way (new subclasses)."""
+    cls = _event_classes.get(type_name)
+    if cls is not None:
+        return cls
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+
+    for sub in rasa.shared.utils.common.all_subclasses(Event):
+        _event_classes.setdefault(sub.type_name, sub)
+    cls = _event_classes.get(type_name)
+    if cls is not None:
+        return cls
+    return _original_resolve(type_name, default)
+
+
+_original_resolve: Any = None
+_rasa_predict: Any = None
+
+
+def rasa_prediction() -> Any:
+    """Rasa's own ``MessageProcessor._predict_next_with_tracker`` (every policy)."""
+    if _rasa_predict is not None:
+        return _rasa_predict
+    from rasa.core.processor import MessageProcessor
+
+    return MessageProcessor._predict_next_with_tracker
+
+
+def install() -> None:
+    """Patch the slow parts (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    from rasa.core.actions.action import RemoteAction
+
+    def _validate(self: Any, result: Dict[str, Any]) -> bool:
+        return validate_action_result(result)
+
+    RemoteAction._validate_action_result = _validate  # type: ignore[method-assign]
+
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.events import Event
+
+    global _original_resolve
+    _original_resolve = Event.resolve_by_type
+    Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign]
+
+    global _rasa_predict
+    _rasa_predict = full = MessageProcessor._predict_next_with_tracker
+
+    def _predict(self: Any, tracker: Any) -> Any:
+        return predict_rules_first(self, tracker, full)
+
+    MessageProcessor._predict_next_with_tracker = _predict  # type: ignore[method-assign]
+
+    _installed = True

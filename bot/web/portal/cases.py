@@ -1,0 +1,247 @@
+"""The queue and the case page (rådgivere): notes, assignment, status, tags, closing,
+legal hold, PDF export. Every change is a POST with the CSRF token, answered with a
+redirect back to the case (or the page again with a Danish error)."""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from bot.features.cases import casework, pdf
+from bot.features.cases.casework import CaseError, CaseNotFound, QueueFilter
+from bot.features.cases.content import CaseContent, cached_cases
+from bot.features.cases.tables import IN_PROGRESS, NEW, STATUSES
+from bot.features.staff.accounts import users_with_role
+from bot.features.staff.sessions import SessionUser
+from bot.features.staff.tables import RAADGIVER
+from bot.web.portal.deps import (
+    CSRF,
+    DB,
+    PREFIX,
+    USER,
+    Portal,
+    PortalRoute,
+    get_portal,
+    require,
+    see_other,
+)
+from bot.web.portal.views import render
+
+router = APIRouter(
+    prefix="/sager", route_class=PortalRoute, dependencies=[Depends(require(RAADGIVER))]
+)
+
+
+def case_content(portal: Portal) -> CaseContent:
+    return cached_cases(portal.settings.content_dir / "cases.yml")
+
+
+@router.get("")
+def queue_page(
+    request: Request,
+    status: str = casework.OPEN,
+    ansvarlig: str = "",
+    maerke: str = "",
+    q: str = "",
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    flt = QueueFilter(status=status, assignee=ansvarlig, tag=maerke, search=q)
+    rows = casework.queue(
+        session, flt, now=portal.clock.now(), viewer_id=user.user_id, tz=portal.settings.timezone
+    )
+    context = {
+        "rows": rows,
+        "flt": flt,
+        "tags": casework.all_tags(session),
+        "advisors": users_with_role(session, RAADGIVER),
+        "statuses": STATUSES,
+    }
+    return render(request, "queue.html", context)
+
+
+def _case_page(
+    request: Request,
+    session: Session,
+    portal: Portal,
+    user: SessionUser,
+    number: str,
+    *,
+    ok: str = "",
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    content = case_content(portal)
+    found = casework.view(
+        session,
+        number,
+        actor=user.actor,
+        now=portal.clock.now(),
+        tz=portal.settings.timezone,
+        content=content,
+    )
+    context = {
+        "case": found,
+        "content": content,
+        "outcome": content.outcome(found.outcome or ""),
+        "advisors": users_with_role(session, RAADGIVER),
+        "open_statuses": (NEW, IN_PROGRESS),
+        "ok": ok,
+        "error": error,
+    }
+    return render(request, "case.html", context, status=status)
+
+
+@router.get("/{number}")
+def case_page(
+    request: Request,
+    number: str,
+    ok: str = "",
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    return _case_page(request, session, portal, user, number, ok=ok)
+
+
+@router.get("/{number}/pdf")
+def case_pdf(
+    number: str,
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    data = pdf.export(
+        session,
+        number,
+        actor=user.actor,
+        now=portal.clock.now(),
+        tz=portal.settings.timezone,
+        content=case_content(portal),
+    )
+    headers = {"content-disposition": f'attachment; filename="sag-{number}.pdf"'}
+    return Response(data, media_type="application/pdf", headers=headers)
+
+
+def _change(
+    request: Request,
+    session: Session,
+    portal: Portal,
+    user: SessionUser,
+    number: str,
+    change: Callable[[], None],
+    ok: str,
+) -> Response:
+    try:
+        change()
+    except CaseNotFound:
+        raise
+    except CaseError as exc:
+        return _case_page(request, session, portal, user, number, error=str(exc), status=400)
+    return see_other(f"{PREFIX}/sager/{quote(number)}?ok={ok}")
+
+
+@router.post("/{number}/note", dependencies=[CSRF])
+def add_note(
+    request: Request,
+    number: str,
+    tekst: str = Form(""),
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    def change() -> None:
+        casework.add_note(session, number, tekst, actor=user.actor, now=portal.clock.now())
+
+    return _change(request, session, portal, user, number, change, "note")
+
+
+@router.post("/{number}/tildel", dependencies=[CSRF])
+def assign(
+    request: Request,
+    number: str,
+    ansvarlig: str = Form(""),
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    def change() -> None:
+        if ansvarlig and not ansvarlig.isdigit():
+            raise CaseError("Vælg en rådgiver på listen.")
+        assignee = int(ansvarlig) if ansvarlig else None
+        casework.assign(session, number, assignee, actor=user.actor, now=portal.clock.now())
+
+    return _change(request, session, portal, user, number, change, "tildelt")
+
+
+@router.post("/{number}/status", dependencies=[CSRF])
+def set_status(
+    request: Request,
+    number: str,
+    status: str = Form(""),
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    def change() -> None:
+        casework.set_status(session, number, status, actor=user.actor, now=portal.clock.now())
+
+    return _change(request, session, portal, user, number, change, "status")
+
+
+@router.post("/{number}/maerker", dependencies=[CSRF])
+def set_tags(
+    request: Request,
+    number: str,
+    maerker: str = Form(""),
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    def change() -> None:
+        casework.set_tags(session, number, maerker, actor=user.actor, now=portal.clock.now())
+
+    return _change(request, session, portal, user, number, change, "maerker")
+
+
+@router.post("/{number}/afslut", dependencies=[CSRF])
+def close(
+    request: Request,
+    number: str,
+    udfald: str = Form(""),
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    def change() -> None:
+        casework.close(
+            session,
+            number,
+            udfald,
+            content=case_content(portal),
+            actor=user.actor,
+            now=portal.clock.now(),
+        )
+
+    return _change(request, session, portal, user, number, change, "afsluttet")
+
+
+@router.post("/{number}/bevar", dependencies=[CSRF])
+def legal_hold(
+    request: Request,
+    number: str,
+    bevar: str = Form(""),
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+) -> Response:
+    def change() -> None:
+        hold = bevar == "ja"
+        casework.set_legal_hold(session, number, hold, actor=user.actor, now=portal.clock.now())
+
+    return _change(request, session, portal, user, number, change, "bevar")
