@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-.PHONY: help setup run test lint typecheck train bench clean
+.PHONY: help setup run run-prod test lint typecheck train bench clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS=":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -12,6 +12,16 @@ setup: ## Create .venv and install everything `make run` needs
 
 run: setup ## Set up, train if needed and run bot, actions, web page and worker (Ctrl-C stops)
 	@$(PY) -m bot.app.cli run
+
+# Production mode on this machine (docs/deployment.md). Defaults: the local PostgreSQL
+# (database "borger", created when missing) and Redis; BORGER_RASA_REPLICAS=2 for two.
+PROD_DB ?= postgresql://postgres@127.0.0.1:5432/borger
+PROD_REDIS ?= redis://127.0.0.1:6379/0
+run-prod: ## Production mode: N Rasa replicas (BORGER_RASA_REPLICAS) behind nginx, PostgreSQL, Redis
+	@export BORGER_DATABASE_URL="$${BORGER_DATABASE_URL:-$(PROD_DB)}" \
+	  BORGER_TRACKER_STORE_URL="$${BORGER_TRACKER_STORE_URL:-$(PROD_DB)}" \
+	  BORGER_LOCK_STORE_URL="$${BORGER_LOCK_STORE_URL:-$(PROD_REDIS)}"; \
+	 scripts/setup.sh --prod && $(PY) -m bot.app.cli run --prod
 
 test: ## Set up and run every check: ruff, mypy, rasa validate, pytest, Rasa e2e stories
 	@scripts/setup.sh --dev

@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import FORM_STOPPED, CitizenFormValidation, answer, stopped
 from actions.services import WithServices
-from bot.features.cases.intake import add_to_case
+from bot.features.cases.intake import add_to_case, case_of_conversation
 from bot.features.handover.consent import consent_text, consent_version, given
 from bot.features.handover.contact import from_slot, read_contact, read_matter, read_when
 from bot.features.handover.conversation import lines_from_events
@@ -174,17 +174,28 @@ class ActionHandoverSubmit(WithServices, Action):
         return [*reset(FORM_SLOTS), SlotSet(S.CASE, receipt.number)]
 
 
-class ActionHandoverAddStart(Action):
+class ActionHandoverAddStart(WithServices, Action):
+    """Ask for the addition when the conversation has an open case (the slot, or the
+    database after a new session of the same conversation)."""
+
     def name(self) -> str:
         return "action_handover_add_start"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if not tracker.get_slot(S.CASE):
+        case = tracker.get_slot(S.CASE)
+        if not case:
+            try:
+                with session_scope(self.services.app_sessions()) as session:
+                    found = case_of_conversation(session, tracker.sender_id)
+                    case = found.number if found is not None else None
+            except Exception as exc:
+                log.error("handover: the case could not be looked up (%s)", type(exc).__name__)
+        if not case:
             dispatcher.utter_message(response="utter_handover_add_no_case")
             return [LISTEN]
-        return reset([S.ADDITION, FORM_STOPPED])
+        return [*reset([S.ADDITION, FORM_STOPPED]), SlotSet(S.CASE, case)]
 
 
 class ValidateHandoverAddForm(CitizenFormValidation):

@@ -372,6 +372,7 @@ def _role(cmd: str) -> str | None:
     for needle, role in (
         ("bot.rasa.main", "rasa"),
         ("rasa_sdk", "actions"),
+        ("bot.rasa.action_server", "actions"),
         ("uvicorn", "web"),
         ("cli worker", "worker"),
         ("nginx", "nginx"),
@@ -380,6 +381,34 @@ def _role(cmd: str) -> str | None:
         if needle in cmd:
             return role
     return None
+
+
+# ---------------------------------------------------------------------- cold start
+def cold_parts() -> Dict:
+    """Where a Rasa replica's start goes: Python importing Rasa, importing TensorFlow
+    (TED), and the whole start of a Rasa process up to its first answer is in
+    ``cold_start_s`` of each stack."""
+    parts: Dict[str, float] = {}
+    for name, code in (
+        ("python_s", "pass"),
+        ("import_tensorflow_s", "import tensorflow"),
+        ("import_rasa_agent_s", "import rasa.core.agent"),
+        ("import_rasa_and_ted_s", "import rasa.core.agent, rasa.core.policies.ted_policy"),
+    ):
+        started = time.monotonic()
+        done = subprocess.run(  # noqa: S603
+            [PY, "-c", f"{code}\nimport resource\n"
+             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        )
+        parts[name] = round(time.monotonic() - started, 1)
+        parts[name.replace("_s", "_rss_mb")] = round(int(done.stdout.split()[-1]) / 1024)
+    from bot.rasa.model import train
+
+    started = time.monotonic()
+    train(ROOT / "models")  # nothing changed: the inputs' hash matches (bot/rasa/model.py)
+    parts["train_check_s"] = round(time.monotonic() - started, 2)
+    return parts
 
 
 # ------------------------------------------------------------------------- retrain
@@ -457,10 +486,9 @@ async def _profile(messages: int, var: Path, action_port: int, stock: bool) -> D
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.core.policies.ted_policy import TEDPolicy
     from rasa.core.processor import MessageProcessor
+    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
-
-    from rasa.core.tracker_store import SQLTrackerStore
 
     from bot.rasa.model import latest_model
     from bot.rasa.tracker_store import BorgerTrackerStore
@@ -585,7 +613,7 @@ async def _profile(messages: int, var: Path, action_port: int, stock: bool) -> D
 def main(argv: List[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", action="append", default=[],
-                    choices=["latency", "saturation", "retrain", "profile"])
+                    choices=["latency", "saturation", "retrain", "profile", "cold"])
     ap.add_argument("--url", help="measure a running web app instead of starting stacks")
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--warmup", type=float, default=10.0)
@@ -600,7 +628,7 @@ def main(argv: List[str] | None = None) -> int:
                     help="profile: Rasa as it comes (no bot.rasa.speed, Rasa's tracker store)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
-    what = set(args.only) or {"latency", "saturation", "retrain", "profile"}
+    what = set(args.only) or {"latency", "saturation", "retrain", "profile", "cold"}
     report: Dict[str, Any] = {"targets": TARGETS, "cpus": os.cpu_count()}
 
     if args.url:
@@ -610,8 +638,18 @@ def main(argv: List[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
         return 0
 
+    if what - {"retrain", "profile"}:
+        from bot.rasa.model import train
+
+        train(ROOT / "models")  # the stacks start from a trained model (cold start)
+    if "cold" in what:
+        report["cold"] = cold_parts()
+        _print("cold start parts", report["cold"])
     if "profile" in what:
         report["profile"] = profile(args.messages, args.stock)
+        ms = report["profile"]["total_ms_mean"]
+        # CPU-bound ceiling on this machine's cores, from the in-process cost.
+        report["profile"]["ceiling_msg_per_s"] = round((os.cpu_count() or 1) * 1000 / ms, 1)
         _print("profile", report["profile"])
     if "latency" in what:
         for name, prod, replicas in (

@@ -118,19 +118,22 @@ def case_items(clf: Any) -> Dict[str, List[Item]]:
     return out
 
 
-def run(items: Sequence[Item], data: CompetenceData) -> Tuple[List[bool], int]:
-    right, asked = [], 0
+def run(items: Sequence[Item], data: CompetenceData) -> Tuple[List[bool], int, int]:
+    """Right (fine) per item, how many are right at the coarse level, questions asked."""
+    right, coarse, asked = [], 0, 0
     for it in items:
         d = decide(Parse(it.text, it.ranking), it.today, data)
         right.append(d.route in it.accept)
+        coarse += d.coarse in {data.routes[a].coarse for a in it.accept}
         asked += d.question is not None
-    return right, asked
+    return right, coarse, asked
 
 
-def without_keywords(data: CompetenceData, route: str | None = None) -> CompetenceData:
+def without_keywords(data: CompetenceData, *routes: str) -> CompetenceData:
+    """A copy without the keywords of ``routes`` (of every route when none is given)."""
     copy = data.copy(deep=True)
     for label, r in copy.routes.items():
-        if route is None or label == route:
+        if not routes or label in routes:
             r.keywords = []
     return copy
 
@@ -173,6 +176,9 @@ def variants(data: CompetenceData) -> List[Variant]:
         ("GUESS 0.4", lambda: patched(GUESS=0.4), data),
         ("CONFIDENT 0.5", lambda: patched(CONFIDENT=0.5), data),
         ("CONFIDENT 0.7", lambda: patched(CONFIDENT=0.7), data),
+        ("keywords only without a guess", lambda: patched(USE_KEYWORDS=False), data),
+        ("every keyword list chooses", lambda: patched(NO_KEYWORD_CHOICE=frozenset()), data),
+        ("no coarse mass", lambda: patched(COARSE_MASS=False), data),
     ]
     return out
 
@@ -193,28 +199,30 @@ def main() -> int:
         row: Dict[str, Any] = {"variant": name}
         for set_name, items in sets.items():
             with ctx():
-                right, asked = run(items, variant_data)
+                right, coarse, asked = run(items, variant_data)
             base.setdefault(set_name, right)
             gained = sum(r and not b for r, b in zip(right, base[set_name], strict=True))
             lost = sum(b and not r for r, b in zip(right, base[set_name], strict=True))
             row[set_name] = {
                 "n": len(items),
                 "right": sum(right),
+                "coarse": coarse,
                 "asked": asked,
                 "gained": gained,
                 "lost": lost,
             }
         rows.append(row)
-    head = "".join(f"{s[:22]:>34}" for s in sets)
-    print(f"\n{'variant':<44}{head}")
-    print(f"{'':<44}" + "".join(f"{'right  asked  +/- vs as is':>34}" for _ in sets))
+    head = "".join(f"{s[:24]:>40}" for s in sets)
+    print(f"\n{'variant':<58}{head}")
+    sub = "fine coarse asked +/- fine"
+    print(f"{'':<58}" + "".join(f"{sub:>40}" for _ in sets))
     for row in rows:
         cells = "".join(
-            f"{row[s]['right']:>13}/{row[s]['n']:<5}{row[s]['asked']:>5}"
+            f"{row[s]['right']:>11}/{row[s]['n']:<5}{row[s]['coarse']:>6}{row[s]['asked']:>6}"
             f"   +{row[s]['gained']:<3}-{row[s]['lost']:<3}"
             for s in sets
         )
-        print(f"{row['variant']:<44}{cells}")
+        print(f"{row['variant']:<58}{cells}")
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     return 0

@@ -4,7 +4,8 @@
 # PostgreSQL/Redis servers. Safe to run again: it only does what is missing.
 #
 #   scripts/setup.sh          what `make run` needs
-#   scripts/setup.sh --dev    plus what `make test` needs
+#   scripts/setup.sh --prod   plus nginx (`make run-prod`)
+#   scripts/setup.sh --dev    plus what `make test` needs (nginx too)
 #
 # Environment:
 #   BORGER_PYTHON       a Python 3.10 interpreter to use (default: found by itself)
@@ -14,7 +15,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 DEV=0
-[ "${1:-}" = "--dev" ] && DEV=1
+PROD=0
+[ "${1:-}" = "--dev" ] && DEV=1 && PROD=1
+[ "${1:-}" = "--prod" ] && PROD=1
 VENV="$ROOT/.venv"
 SPACY_MODEL_URL="https://github.com/explosion/spacy-models/releases/download/da_core_news_sm-3.4.0/da_core_news_sm-3.4.0-py3-none-any.whl"
 
@@ -76,11 +79,27 @@ if ! "$VENV/bin/python" -c 'import da_core_news_sm' >/dev/null 2>&1; then
   fi
 fi
 
-[ $DEV = 1 ] || exit 0
-
-# 4. For tests: Chromium for browser tests, and the local PostgreSQL and Redis
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+# 4. Production mode's load balancer: nginx from Debian's packages. It runs as this user
+#    with a config generated into var/nginx/ (bot/app/prod.py), not as the system service.
+if [ $PROD = 1 ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  say "Installerer nginx (load balancer i produktionstilstand)"
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  # Debian starts the system service on port 80; production mode does not use it.
+  $SUDO service nginx stop >/dev/null 2>&1 || true
+fi
+
+# 5. The app tables (migrations/, `borger db upgrade`; BORGER_DATABASE_URL, default
+#    var/app.db). In --dev the tests make their own databases; skip.
+if [ $DEV = 0 ]; then
+  "$VENV/bin/python" -m bot.app.cli db upgrade || die "Databasen kunne ikke opdateres (borger db upgrade)."
+fi
+
+[ $DEV = 1 ] || exit 0
+
+# 6. For tests: Chromium for browser tests, and the local PostgreSQL and Redis
 if [ ! -x /usr/bin/chromium ]; then
   say "Installerer Chromium til browsertests"
   $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

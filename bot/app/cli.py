@@ -3,6 +3,7 @@
 borger run                 train if needed and run everything (see bot/app/run.py)
 borger run --prod          production mode: N Rasa replicas behind nginx, PostgreSQL, Redis
                            (bot/app/prod.py, docs/deployment.md)
+borger prod-config         write var/endpoints.yml and var/nginx/nginx.conf (the systemd units)
 borger train               train the Rasa model (skipped when nothing changed)
 borger route [...]         competence decision for texts (JSON lines)
 borger explain [...]       explain terms, deadlines and laws in a letter (JSON)
@@ -38,6 +39,7 @@ COMMANDS = (
     "route",
     "explain",
     "worker",
+    "prod-config",
     "db",
     "db-init",
     "booking-sync",
@@ -75,6 +77,12 @@ def main(argv: List[str] | None = None) -> int:
         from bot.app.prod import run_production
 
         return run_production(settings)
+    if command == "prod-config":
+        from bot.app.prod import write_config
+
+        for path in write_config(settings):
+            print(path)
+        return 0
     if command == "run":
         from bot.app.run import run_all
 

@@ -24,13 +24,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import sys
 import threading
 import time
 import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 from sqlalchemy.engine import make_url
 
@@ -101,9 +102,9 @@ def nginx_config(settings: Settings) -> str:
     root = nginx_dir(settings)
     temp = root / "tmp"
 
-    def upstream(name: str, ports: List[int], balance: str) -> str:
+    def upstream(name: str, ports: List[int], balance: str, host: str) -> str:
         servers = "\n".join(
-            f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports
+            f"    server {_reachable(host)}:{p} max_fails=1 fail_timeout=2s;" for p in ports
         )
         return f"  upstream {name} {{\n    {balance};\n{servers}\n    keepalive 32;\n  }}\n"
 
@@ -134,11 +135,11 @@ def nginx_config(settings: Settings) -> str:
             f"  {kind}_temp_path {temp / kind};\n"
             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
-        + upstream("rasa", rasa_ports(settings), "least_conn")
+        + upstream("rasa", rasa_ports(settings), "least_conn", settings.rasa_host)
         # socket.io (polling + websocket) must stay on one replica per client.
-        + upstream("rasa_sticky", rasa_ports(settings), "ip_hash")
+        + upstream("rasa_sticky", rasa_ports(settings), "ip_hash", settings.rasa_host)
         + "  server {\n"
-        f"    listen {settings.host}:{settings.rasa_port};\n"
+        f"    listen {settings.rasa_host}:{settings.rasa_port};\n"
         "    location / {\n"
         "      proxy_pass http://rasa;\n"
         f"{proxy}"
@@ -155,9 +156,9 @@ def nginx_config(settings: Settings) -> str:
     )
     if settings.action_replicas > 1:
         conf += (
-            upstream("actions", action_ports(settings), "least_conn")
+            upstream("actions", action_ports(settings), "least_conn", settings.action_host)
             + "  server {\n"
-            f"    listen {settings.host}:{settings.action_port};\n"
+            f"    listen {settings.action_host}:{settings.action_port};\n"
             "    location / {\n"
             "      proxy_pass http://actions;\n"
             f"{proxy}"
@@ -165,6 +166,12 @@ def nginx_config(settings: Settings) -> str:
             "  }\n"
         )
     return conf + "}\n"
+
+
+def _reachable(interface: str) -> str:
+    """The address to connect to a server listening on ``interface``."""
+    loopback = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # noqa: S104
+    return loopback.get(interface, interface)
 
 
 def write_nginx_config(settings: Settings) -> Path:
@@ -206,6 +213,18 @@ def production_specs(settings: Settings, endpoints: Path, token: str) -> List[Pr
     return specs
 
 
+def write_config(settings: Settings) -> List[Path]:
+    """The files the systemd units use (deploy/systemd/): endpoints.yml and nginx.conf in
+    BORGER_VAR_DIR. The tokens stay in the environment (``${BORGER_ACTION_TOKEN}``)."""
+    from bot.rasa.endpoints import write_endpoints
+
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        write_endpoints(settings, settings.var_dir / "endpoints.yml"),
+        write_nginx_config(settings),
+    ]
+
+
 @dataclass
 class _Restart:
     failures: int = 0
@@ -221,9 +240,18 @@ class ProdSupervisor(Supervisor):
         self.restarts: Dict[str, _Restart] = {}
         self.started_at: Dict[str, float] = {}
 
-    def start_all(self) -> None:
-        for spec in self.specs.values():
-            self.start(spec)
+    def start_all(self, first: str | None = None, ready: Callable[[], bool] | None = None) -> None:
+        """Start every process; ``first`` alone until ``ready()`` (or it stops)."""
+        if first is not None:
+            self.start(self.specs[first])
+            deadline = time.monotonic() + 120
+            while ready is not None and not ready() and time.monotonic() < deadline:
+                if self.dead():
+                    return
+                time.sleep(0.2)
+        for name, spec in self.specs.items():
+            if name != first:
+                self.start(spec)
 
     def start(self, spec: ProcessSpec) -> None:
         super().start(spec)
@@ -273,6 +301,14 @@ def wait_ready(urls: List[str], supervisor: ProdSupervisor, timeout: float = 600
     return not todo
 
 
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def prepare_production(settings: Settings) -> None:
     """Databases (created when missing, app tables migrated), booking hours, model."""
     from bot.app.db_cli import ensure_database
@@ -309,7 +345,12 @@ def run_production(settings: Settings) -> int:
 
     signal.signal(signal.SIGINT, _signal)
     signal.signal(signal.SIGTERM, _signal)
-    supervisor.start_all()
+    # Replicas that pull the active model from the web app (/models/active) find it up.
+    pulls_from_web = settings.model_pull_seconds > 0 and not settings.model_server_url
+    supervisor.start_all(
+        first="web" if pulls_from_web else None,
+        ready=lambda: _listening(settings.host, settings.web_port),
+    )
     try:
         print(
             f"Starter {settings.rasa_replicas} Rasa-replika(er) bag nginx, action-server, "

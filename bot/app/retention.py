@@ -16,7 +16,7 @@ rolls back the others. The worker runs the policy at start and every hour, and
 | ``outbox_files`` | ``.eml`` files the embedded mailer wrote into ``var/outbox`` | written |
 | ``cases`` | a closed case without legal hold: transcript, summary, notes | closing |
 | ``staff_logins`` | staff login attempts (with address), old staff sessions | last use |
-| ``mail_limits`` | the keyed hashes counted by the mail limits; mailboxes' confirmations | created |
+| ``mail_limits`` | keyed hashes counted by the mail limits; mailboxes' confirmations | created |
 | ``training`` | training inbox, "Hjalp svaret?" answers, examples' provenance | the message |
 
 A deleted case leaves its number in the audit log and an anonymous row in the

@@ -196,7 +196,8 @@ def runtime(settings: Settings) -> Tuple[Dict[str, str], Path, str]:
         SANIC_HOST=settings.action_host,
         RASA_TELEMETRY_ENABLED="false",  # no telemetry or error reports leave the machine
     )
-    # The endpoints carry the token: the replicas pull the model with it (/models/active).
+    # The endpoints name the tokens (read from Rasa's environment): the replicas pull the
+    # active model from /models/active with the Rasa token.
     endpoints = write_endpoints(
         settings.copy(update={"rasa_token": token, "action_token": action_token}),
         settings.var_dir / "endpoints.yml",

@@ -24,8 +24,7 @@ from bot.features.cases import tally as case_tally  # noqa: F401 - tables
 from bot.features.fuldmagt import service as fuldmagt  # noqa: F401 - tables
 from bot.features.staff import tables as staff  # noqa: F401 - tables
 from bot.features.training import tables as training  # noqa: F401 - tables
-from bot.infra import outbox  # noqa: F401 - tables
-from bot.infra import recipients  # noqa: F401 - tables
+from bot.infra import outbox, recipients  # noqa: F401 - tables
 from bot.infra.db import Base, make_engine, make_session_factory
 
 metadata = Base.metadata

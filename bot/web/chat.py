@@ -82,6 +82,7 @@ def document_limits(schema: Dict[str, Any], max_chars: int) -> Dict[str, Any]:
 
 def _models(base: type = BaseModel) -> Dict[str, type]:
     found: Dict[str, type] = {}
+    cls: type
     for cls in base.__subclasses__():
         found.setdefault(cls.__name__, cls)
         for name, sub in _models(cls).items():

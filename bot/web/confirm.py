@@ -11,6 +11,7 @@ import html
 import logging
 import re
 from datetime import datetime
+from typing import Any, Dict, Union
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -66,8 +67,8 @@ def _works(stores: Stores, token: str, now: datetime) -> bool:
         return token_works(session, token, now)
 
 
-HTML = {"content": {"text/html": {}}}
-PAGES = {
+HTML: Dict[str, Any] = {"content": {"text/html": {}}}
+PAGES: Dict[Union[int, str], Dict[str, Any]] = {
     200: {**HTML, "description": "The page (Danish)"},
     404: {**HTML, "description": "Unknown or expired link"},
     503: {**HTML, "description": "The database is not reachable"},

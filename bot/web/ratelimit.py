@@ -1,11 +1,11 @@
 """Rate limits of the API: a token bucket per client address and per conversation.
 
 A bucket holds up to ``per_minute / 2`` requests, at most 10 (a burst: a citizen
-pressing a few buttons quickly), and refills at ``per_minute`` a minute. Every /api/ request takes one
-token from its client's bucket (``ClientLimit``, before the body is even read), and a
-chat message one from its conversation's too; when one is empty the answer is 429 with
-``Retry-After`` and the phone number, before Rasa is asked, so one client flooding the
-API costs the others little (``bench/flood_bench.py``).
+pressing a few buttons quickly), and refills at ``per_minute`` a minute. Every /api/
+request takes one token from its client's bucket (``ClientLimit``, before the body is
+even read), and a chat message one from its conversation's too; when one is empty the
+answer is 429 with ``Retry-After`` and the phone number, before Rasa is asked, so one
+client flooding the API costs the others little (``bench/flood_bench.py``).
 
 In memory, per web process (one web process per machine in the embedded setup; behind
 a load balancer each process limits on its own). At most ``MAX_KEYS`` buckets are kept

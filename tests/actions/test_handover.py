@@ -344,15 +344,31 @@ def test_a_database_error_gives_the_phone_number(tmp_path: Path, caplog) -> None
 # ------------------------------------------------------------------------ adding more
 
 
-def test_adding_without_a_case_offers_the_handover() -> None:
-    events, messages = run(ActionHandoverAddStart(), tracker(text="jeg vil tilføje noget"))
+def test_adding_without_a_case_offers_the_handover(app: Services) -> None:
+    events, messages = run(ActionHandoverAddStart(app), tracker(text="jeg vil tilføje noget"))
     assert events == [FollowupAction("action_listen")]
     assert messages == [msg("utter_handover_add_no_case")]
+
+
+def test_adding_asks_for_the_text_of_the_conversations_case(app: Services) -> None:
     trk = tracker({"handover_case": "BR-2026-0001"}, text="jeg vil tilføje noget")
-    assert run(ActionHandoverAddStart(), trk) == (
-        [SlotSet("handover_addition", None), SlotSet("form_stopped", None)],
+    assert run(ActionHandoverAddStart(app), trk) == (
+        [
+            SlotSet("handover_addition", None),
+            SlotSet("form_stopped", None),
+            SlotSet("handover_case", "BR-2026-0001"),
+        ],
         [],
     )
+
+
+def test_after_a_new_session_the_case_is_found_in_the_database(app: Services) -> None:
+    with session_scope(app.app_sessions()) as session:
+        open_case(session, NewCase("samtale-1", "", "{}", VERSION, OPEN, "samtale", OPEN), OPEN)
+    events, messages = run(ActionHandoverAddStart(app), tracker(text="jeg vil tilføje noget"))
+    assert events[-1] == SlotSet("handover_case", "BR-2026-0001") and messages == []
+    other = tracker(text="jeg vil tilføje noget", sender="en-anden-samtale")
+    assert run(ActionHandoverAddStart(app), other)[1] == [msg("utter_handover_add_no_case")]
 
 
 def test_the_addition_must_say_something() -> None:
@@ -399,3 +415,12 @@ def test_stop_adds_nothing(tmp_path: Path) -> None:
     assert events == [SlotSet("handover_addition", None), SlotSet("form_stopped", None)]
     assert messages == [msg("utter_handover_add_stopped")]
 
+
+def test_a_database_error_when_looking_for_the_case_says_there_is_none(
+    tmp_path: Path, caplog
+) -> None:
+    app = services(tmp_path, sessions=BrokenDatabase())  # type: ignore[arg-type]
+    events, messages = run(ActionHandoverAddStart(app), tracker(text="tilføj"))
+    assert events == [FollowupAction("action_listen")]
+    assert messages == [msg("utter_handover_add_no_case")]
+    assert "handover: the case could not be looked up (RuntimeError)" in caplog.text

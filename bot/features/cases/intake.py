@@ -3,7 +3,9 @@
 - ``open_case`` gives the case the next number of the year, "BR-2026-0042". Two
   hand-overs at the same moment may compute the same number: the unique index refuses
   the second, which then takes the next one (in a savepoint, so the caller's unit of
-  work goes on).
+  work goes on). Numbers come from the cases that exist: were the year's newest case
+  deleted by retention within the same year (only with ``case_retention_days`` under a
+  year), its number could be given again.
 - ``add_to_case`` adds what the citizen writes afterwards, from the same conversation,
   to that conversation's newest case that is not closed (a ``borger`` entry).
 

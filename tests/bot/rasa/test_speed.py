@@ -42,6 +42,72 @@ def test_action_answers_are_checked_against_rasas_schema() -> None:
             speed.validate_action_result(copy.deepcopy(bad))
 
 
+def _answers() -> List[Any]:
+    """Action server answers, good and bad: every event kind Rasa knows, right and wrong."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActiveLoop,
+        AllSlotsReset,
+        BotUttered,
+        FollowupAction,
+        Restarted,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
+
+    good = [
+        e.as_dict()
+        for e in (
+            SlotSet("route", "x"),
+            SlotSet("n", 3),
+            ActionExecuted("action_listen"),
+            BotUttered("Hej", {"buttons": []}),
+            UserUttered("hej", {"name": "greet", "confidence": 1.0}),
+            FollowupAction("action_listen"),
+            ActiveLoop("booking_form"),
+            ActiveLoop(None),
+            AllSlotsReset(),
+            Restarted(),
+            SessionStarted(),
+        )
+    ]
+    answers: List[Any] = [{"events": [e]} for e in good] + [{"events": good}, {}, VALID]
+    answers += INVALID + [
+        [],
+        "x",
+        {"events": [1]},
+        {"events": [{"event": "slot", "name": 3}]},
+        {"events": [{"event": "action", "name": 5}]},
+        {"events": [{"event": "user", "text": 5}]},
+        {"events": [{"event": "user", "parse_data": "x"}]},
+        {"events": [{"event": "bot", "timestamp": "noon"}]},
+        {"events": [{"event": "slot", "metadata": 3}]},
+        {"events": [*good, {"event": "entities", "entities": "x"}]},
+        {"responses": {}},
+    ]
+    return answers
+
+
+def test_action_answers_are_judged_as_rasas_own_check_judges_them() -> None:
+    schema = RemoteAction.action_response_format_spec()
+    judged = {True: 0, False: 0}
+    for answer in _answers():
+        try:
+            jsonschema.validate(answer, schema)
+            rasa_ok = True
+        except jsonschema.ValidationError:
+            rasa_ok = False
+        try:
+            speed.validate_action_result(copy.deepcopy(answer))
+            ours_ok = True
+        except jsonschema.ValidationError:
+            ours_ok = False
+        assert ours_ok == rasa_ok, answer
+        judged[rasa_ok] += 1
+    assert judged[True] >= 10 and judged[False] >= 10
+
+
 def test_event_classes_are_found_as_rasa_finds_them() -> None:
     speed.install()
     original = speed._original_resolve
@@ -111,7 +177,7 @@ def conversation_texts() -> List[List[str]]:
         for conv in data.get("conversations") or []:
             texts = [str(t["user"]) for t in conv.get("turns") or [] if "user" in t]
             if texts:
-                convs.append(texts[:6])
+                convs.append(texts[:4])
     return convs
 
 

@@ -430,3 +430,43 @@ def test_no_real_guess_about_the_kommune_is_a_complaint_about_its_handling(
         ("indsat_brev", 0.17),
     )
     assert decide(old, TODAY, data).route == "for_gammel_sag"
+
+
+def test_unsure_between_advisor_routes_and_one_redirect_goes_to_the_advisor(
+    data: CompetenceData,
+) -> None:
+    # together the two advisor routes are likelier than the one redirect (§ 7, stk. 2)
+    p = parse(
+        "det er noget rod det hele",
+        ("privatretlig", 0.35),
+        ("klage_sagsbehandling", 0.30),
+        ("klage_adfaerd", 0.25),
+    )
+    decision = decide(p, TODAY, data)
+    assert decision.route == "borgerraadgiver_klage_sagsbehandling"
+    assert not decision.confident
+
+
+def test_unsure_with_the_redirect_ahead_of_all_advisor_routes_keeps_the_redirect(
+    data: CompetenceData,
+) -> None:
+    p = parse(
+        "det er noget rod det hele",
+        ("privatretlig", 0.45),
+        ("klage_sagsbehandling", 0.30),
+        ("klage_adfaerd", 0.1),
+    )
+    assert decide(p, TODAY, data).route == "ikke_kommunen_privat"
+
+
+def test_keywords_of_a_decision_do_not_override_the_nlus_best_guess(data: CompetenceData) -> None:
+    # "afslag" is an Ankestyrelsen keyword, but those keywords no longer choose
+    # (bench/routing_rules.py): the NLU's best guess stands.
+    p = parse(
+        "min mor har fået afslag og ingen har ringet tilbage",
+        ("klage_sagsbehandling", 0.45),
+        ("uenig_afgoerelse", 0.35),
+    )
+    decision = decide(p, TODAY, data)
+    assert decision.route == "borgerraadgiver_klage_sagsbehandling"
+    assert "ankestyrelsen" in decision.also  # still mentioned as part of the matter
