@@ -14,13 +14,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictStr
 from sqlalchemy import func, select
 
 from bot.features.training import feedback
 from bot.features.training.tables import Feedback
 from bot.infra.db import session_scope
-from bot.web.chat import SENDER_PATTERN, error
+from bot.web.chat import SENDER_PATTERN, ErrorBody, error
 from bot.web.training.context import TrainingWeb, get_training
 
 log = logging.getLogger(__name__)
@@ -32,9 +32,10 @@ MAX_PER_CONVERSATION = 50
 
 
 class FeedbackRequest(BaseModel):
-    sender: str = Field(..., regex=SENDER_PATTERN)
-    helpful: bool
-    comment: str | None = Field(None, max_length=feedback.MAX_COMMENT)
+    # Strict, as ChatRequest: false is refused, not turned into "False" (schemathesis).
+    sender: StrictStr = Field(..., regex=SENDER_PATTERN)
+    helpful: StrictBool
+    comment: StrictStr | None = Field(None, max_length=feedback.MAX_COMMENT)
 
 
 def _texts(training: TrainingWeb) -> feedback.FeedbackTexts:
@@ -46,7 +47,11 @@ def feedback_texts(training: TrainingWeb = Depends(get_training)) -> Any:
     return _texts(training).dict()
 
 
-@router.post("/feedback", status_code=201)
+@router.post(
+    "/feedback",
+    status_code=201,
+    responses={code: {"model": ErrorBody} for code in (400, 413, 429)},
+)
 def post_feedback(
     body: FeedbackRequest, request: Request, training: TrainingWeb = Depends(get_training)
 ) -> Any:

@@ -47,17 +47,7 @@ def api_schema(fake_stack: FakeStack, tmp_path_factory: pytest.TempPathFactory):
     return schema
 
 
-# Operations with a known defect, each with its reason (remove the entry with the fix).
-KNOWN_DEFECTS = {
-    "/api/feedback": "issue 14: sender and comment accept false as the string 'False' "
-    "(pydantic 1 coerces; use StrictStr as ChatRequest does)",
-}
-
-schema = schemathesis.pytest.from_fixture("api_schema").exclude(path=list(KNOWN_DEFECTS))
-
-
-def test_known_defects_name_operations_that_exist(api_schema) -> None:  # type: ignore[no-untyped-def]
-    assert set(KNOWN_DEFECTS) <= set(api_schema.raw_schema["paths"])
+schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
