@@ -20,6 +20,7 @@ def test_every_data_file_in_the_repository_is_valid() -> None:
         "web.yml",
         "cases.yml",
         "handover.yml",
+        "feedback.yml",
     }
 
 
