@@ -6,7 +6,8 @@
 Headline: bench/data/routing_frozen.yml (issue 11), used for scoring only, never for
 training, keywords or rules. On the same cases:
 - the live decision: Rasa NLU parse of the redacted text ->
-  bot.features.competence.routing.decide with the file's `today`, exactly what `borger route` does;
+  bot.features.competence.routing.decide with the file's `today`, exactly what `borger route` does
+  (the same NLU-only loading, bot.rasa.model.NluModel: the dialogue policies are not loaded);
 - a baseline: TF-IDF (word 1-2 + char_wb 2-5-grams) + logistic regression trained on all
   of data/nlu, its intent mapped to a route by content/competence.yml (no route = wrong).
 Fine: the route is in `accept` (or is `route`). Coarse: its coarse route (competence.yml)

@@ -177,7 +177,6 @@ def variants(data: CompetenceData) -> List[Variant]:
         ("CONFIDENT 0.5", lambda: patched(CONFIDENT=0.5), data),
         ("CONFIDENT 0.7", lambda: patched(CONFIDENT=0.7), data),
         ("keywords only without a guess", lambda: patched(USE_KEYWORDS=False), data),
-        ("every keyword list chooses", lambda: patched(NO_KEYWORD_CHOICE=frozenset()), data),
         ("no coarse mass", lambda: patched(COARSE_MASS=False), data),
     ]
     return out

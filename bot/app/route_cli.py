@@ -1,4 +1,8 @@
-"""`borger route`: the competence decision for texts, with the live model."""
+"""`borger route`: the competence decision for texts, with the live model.
+
+Only the NLU part of the model is loaded (``bot.rasa.model.NluModel`` runs the model's
+own NLU graph nodes, not the dialogue policies), so the command starts in seconds and a
+text is parsed exactly as the running assistant parses it."""
 
 from __future__ import annotations
 

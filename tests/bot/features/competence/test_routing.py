@@ -459,14 +459,46 @@ def test_unsure_with_the_redirect_ahead_of_all_advisor_routes_keeps_the_redirect
     assert decide(p, TODAY, data).route == "ikke_kommunen_privat"
 
 
-def test_keywords_of_a_decision_do_not_override_the_nlus_best_guess(data: CompetenceData) -> None:
-    # "afslag" is an Ankestyrelsen keyword, but those keywords no longer choose
-    # (bench/routing_rules.py): the NLU's best guess stands.
+def test_a_decision_keyword_chooses_between_two_likely_intents(data: CompetenceData) -> None:
+    # "afslag" is an Ankestyrelsen keyword (content/competence.yml): when the NLU is unsure
+    # between handling and the decision itself, the keyword picks the decision.
     p = parse(
-        "min mor har fået afslag og ingen har ringet tilbage",
+        "min mor har fået afslag på en rollator",
         ("klage_sagsbehandling", 0.45),
         ("uenig_afgoerelse", 0.35),
     )
-    decision = decide(p, TODAY, data)
-    assert decision.route == "borgerraadgiver_klage_sagsbehandling"
-    assert "ankestyrelsen" in decision.also  # still mentioned as part of the matter
+    assert decide(p, TODAY, data).route == "ankestyrelsen"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebild Kommunes jobcenter har mistet mine papirer",
+        "jobcentret i Brønderslev svarer ikke på mine mails",
+        "kommunen i Hjørring har ikke svaret i tre måneder",
+    ],
+)
+def test_another_municipality_named_in_other_ways_is_outside(
+    data: CompetenceData, text: str
+) -> None:
+    # vedtægt § 7, stk. 1: only Aalborg Kommune's administration
+    assert decide(confident("klage_sagsbehandling", text), TODAY, data).route == (
+        "ikke_kommunen_privat"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aalborg Kommunes jobcenter har mistet mine papirer",
+        "jobcentret i Aalborg svarer ikke",
+        "jeg bor i Aarhus men min sag er hos jobcentret her",
+        "hele kommunens budget går til noget andet",
+    ],
+)
+def test_aalborg_or_a_town_named_in_passing_is_not_another_municipality(
+    data: CompetenceData, text: str
+) -> None:
+    assert decide(confident("klage_sagsbehandling", text), TODAY, data).route == (
+        "borgerraadgiver_klage_sagsbehandling"
+    )
