@@ -162,7 +162,9 @@ def run_load(web: str, clients: int, think: float, seconds: float, warmup: float
                 ]
             )
         measured = load.window(start + warmup, until + 60)
-        return summarise(measured, seconds)
+        result = summarise(measured, seconds)
+        result["answered_incl_warmup"] = sum(1 for x in load.samples if x.ok)
+        return result
 
     return asyncio.run(main())
 
@@ -368,6 +370,26 @@ def rss_by_process(root: int) -> Dict[str, float]:
     return found
 
 
+def cpu_by_process(root: int) -> Dict[str, float]:
+    """CPU seconds (user + system) used so far by every process of the stack, by role."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: Dict[str, float] = {}
+    for pid in process_tree(root):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = _role(cmd)
+        if role is None:
+            continue
+        n = 1
+        while f"{role}-{n}" in found:
+            n += 1
+        found[f"{role}-{n}"] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def _role(cmd: str) -> str | None:
     for needle, role in (
         ("bot.rasa.main", "rasa"),
@@ -566,6 +588,11 @@ async def _profile(messages: int, var: Path, action_port: int, stock: bool) -> D
     load_s = time.perf_counter() - t
     convs = conversations()
     rng = random.Random(1)
+    # Warm up (the first letter explanation loads spaCy, the first queries compile).
+    for text in ("hej", "hvad er aktindsigt", "Kære borger. Du har ret til aktindsigt."):
+        await agent.handle_message(UserMessage(text, CollectingOutputChannel(), "warmup"))
+    per_action.clear()
+    load_before = os.getloadavg()[0]
     totals: List[float] = []
     events: List[int] = []
     done = 0
@@ -589,6 +616,7 @@ async def _profile(messages: int, var: Path, action_port: int, stock: bool) -> D
             done += 1
     n = len(totals)
     result: Dict[str, Any] = {
+        "load_avg_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "model_load_s": round(load_s, 1),
         "messages": n,
         "events_per_conversation_max": max(events) if events else 0,
@@ -681,7 +709,19 @@ def main(argv: List[str] | None = None) -> int:
 def _measure(name: str, prod: bool, replicas: int, args: Any, clients: int, think: float) -> Dict:
     stack = start_stack(name, prod, replicas, args.postgres, args.redis)
     try:
+        before = os.getloadavg()[0]
+        cpu_before = cpu_by_process(stack.proc.pid)
         result = run_load(stack.web, clients, think, args.seconds, args.warmup)
+        cpu_after = cpu_by_process(stack.proc.pid)
+        # What each process spent per answered message.
+        answered = max(1, result.pop("answered_incl_warmup"))
+        result["cpu_ms_per_message"] = {
+            role: round(1000 * (cpu_after[role] - cpu_before.get(role, 0.0)) / answered, 1)
+            for role in cpu_after
+        }
+        # The machine's load (other work included): the figures mean little when it is
+        # well over the core count.
+        result["load_avg_1min"] = [round(before, 1), round(os.getloadavg()[0], 1)]
         result["cold_start_s"] = stack.cold_start_s
         result["rss_mb"] = rss_by_process(stack.proc.pid)
         return result

@@ -10,7 +10,9 @@
   ``bot.rasa.endpoints``); without it the answer is 401 and no action runs, so a
   forged tracker cannot skip the forms' validation. Without a token set the server
   does not start;
-- files are created private and log records masked (``bot.core.process``); no CORS.
+- files are created private and log records masked (``bot.core.process``); no CORS;
+- the explain action's spaCy pipeline is loaded before the server answers (not at the
+  first letter, which held every other call up for seconds).
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ def main(argv: List[str] | None = None) -> int:
         return app
 
     rasa_sdk.endpoint.create_app = create_guarded_app
+    # The explain action's spaCy pipeline, loaded before serving: loading it at the first
+    # letter blocked the server (every citizen's action calls) for 3-6 s.
+    from bot.infra.spacy import load_nlp
+
+    load_nlp()
     os.environ["SANIC_HOST"] = settings.action_host
     args = rasa_sdk.endpoint.create_argument_parser().parse_args(
         sys.argv[1:] if argv is None else argv

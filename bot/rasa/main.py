@@ -44,10 +44,11 @@ def main(argv: List[str] | None = None) -> None:
     process.harden()
     settings = get_settings()
     from bot.rasa import hooks as rasa_hooks
-    from bot.rasa import logs, tracker_store
+    from bot.rasa import logs, speed, tracker_store
 
     rasa_hooks.install(settings)
     tracker_store.install()  # database errors fail the message (no silent fresh tracker)
+    speed.install()  # the slow parts of Rasa's message path (bot/rasa/speed.py)
     logs.install()
     from rasa.__main__ import main as rasa_cli
 

@@ -14,10 +14,11 @@ Rasa's ``SQLTrackerStore`` with four changes:
 - **SQLite** (embedded) runs in WAL mode with ``synchronous=NORMAL`` and keeps its
   connections open: a save was two fsyncs (15 ms here), now it is none. A power cut
   may lose the last commits; a crashed process loses nothing.
-- **Saving** appends the events the tracker got since it was read, instead of
-  counting the conversation's stored events on every save (Rasa's way). The count is
-  kept on the tracker object read under the conversation lock; a tracker that was not
-  read from here falls back to Rasa's count.
+- **Saving** appends the events the tracker got since it was read, in one multi-row
+  INSERT, instead of counting the conversation's stored events on every save and adding
+  them one ORM object at a time (Rasa's way); reading takes the event column only. The
+  count is kept on the tracker object read under the conversation lock; a tracker that
+  was not read from here falls back to Rasa's count.
 
 endpoints.yml: ``tracker_store: {type: bot.rasa.tracker_store.BorgerTrackerStore,
 dialect, url, port, db, username, password}`` (``bot.rasa.endpoints`` writes it).
@@ -26,12 +27,14 @@ dialect, url, port, db, username, password}`` (``bot.rasa.endpoints`` writes it)
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from typing import Any, Dict, Iterator
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -66,13 +69,39 @@ class BorgerTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        tracker = await super().retrieve(sender_id)
-        if tracker is not None:
-            setattr(tracker, STORED, len(tracker.events))
+        """The latest session's events (Rasa's query), read as plain rows."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+            rows = query.with_entities(self.SQLEvent.data).all()
+        if not rows or not self.domain:
+            return None
+        events = [json.loads(data) for (data,) in rows]
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        setattr(tracker, STORED, len(tracker.events))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        """Rasa's save (event broker, the same columns) with one multi-row INSERT."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = []
+            for e in self._additional_events(session, tracker):
+                data = e.as_dict()
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": e.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": data.get("parse_data", {})
+                        .get("intent", {})
+                        .get(INTENT_NAME_KEY),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                )
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
         setattr(tracker, STORED, len(tracker.events))
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:

@@ -108,6 +108,46 @@ def test_action_answers_are_judged_as_rasas_own_check_judges_them() -> None:
     assert judged[True] >= 10 and judged[False] >= 10
 
 
+def test_the_action_endpoint_keeps_its_connection_and_others_do_not() -> None:
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    speed.install()
+
+    async def main() -> Tuple[int, int, List[Any]]:
+        peers: List[Any] = []
+
+        async def webhook(request: web.Request) -> web.Response:
+            peers.append(request.transport.get_extra_info("peername"))  # type: ignore[union-attr]
+            assert request.headers.get("X-Borger-Action-Token") == "s3cret"
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}/webhook"
+        actions = EndpointConfig(url, headers={"X-Borger-Action-Token": "s3cret"})
+        RemoteAction("action_x", actions)  # Rasa makes one per action call
+        answers = [await actions.request(json={"n": n}, method="post") for n in range(5)]
+        kept = len(set(peers))
+        peers.clear()
+        other = EndpointConfig(url, headers={"X-Borger-Action-Token": "s3cret"})
+        for n in range(3):
+            await other.request(json={"n": n}, method="post")
+        fresh = len(set(peers))
+        await runner.cleanup()
+        return kept, fresh, answers
+
+    kept, fresh, answers = asyncio.run(main())
+    assert kept == 1
+    assert fresh == 3
+    assert answers == [{"events": [], "responses": []}] * 5
+
+
 def test_event_classes_are_found_as_rasa_finds_them() -> None:
     speed.install()
     original = speed._original_resolve
@@ -222,3 +262,32 @@ def test_the_rules_first_prediction_is_the_one_rasa_makes(agent: Any) -> None:
     # Both ways were really exercised.
     assert compared["rules_decided"] > 50
     assert compared["all_policies"] > 5
+
+
+def test_the_rasa_server_runs_with_the_fixes(tmp_path) -> None:
+    """``python -m bot.rasa.main`` (what `borger run` starts) installs them before Rasa."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from bot.rasa import main\n"
+        "try:\n"
+        "    main.main(['--version'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from rasa.core.actions.action import RemoteAction\n"
+        "from rasa.core.processor import MessageProcessor\n"
+        "from rasa.shared.core.events import Event\n"
+        "from rasa.utils.endpoints import EndpointConfig\n"
+        "for f in (RemoteAction._validate_action_result,\n"
+        "          MessageProcessor._predict_next_with_tracker,\n"
+        "          Event.resolve_by_type, EndpointConfig.session):\n"
+        "    print(f.__module__)\n"
+    )
+    env = {**os.environ, "BORGER_VAR_DIR": str(tmp_path), "BORGER_RASA_TOKEN": "t"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300,
+    )
+    assert done.stdout.split()[-4:] == ["bot.rasa.speed"] * 4, done.stderr[-2000:]
