@@ -105,14 +105,20 @@ def _file_secret(path: Path) -> bytes:
         pass
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     value = secrets.token_hex(32).encode("ascii")
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return _read_secret(path)
+    # Written in full under a private name, then linked into place: a process that
+    # loses the race reads the winner's complete secret, never a half-written file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(value)
         fh.flush()
         os.fsync(fh.fileno())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:  # another process made it first
+        return _read_secret(path)
+    finally:
+        tmp.unlink()
     log.info("recipients: generated a new hash secret in %s", path.name)
     return value
 

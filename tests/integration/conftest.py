@@ -91,8 +91,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "BORGER_LOG_LEVEL": "INFO",
         "BORGER_CORS_ORIGINS": "https://www.aalborg.dk",
         # Every conversation comes from 127.0.0.1 and books with the same few test phone
-        # numbers: the abuse limits (tested on their own) would refuse the later ones.
+        # numbers, and a test sends a conversation's turns faster than anyone types: the
+        # abuse limits (tested on their own) would refuse the later ones.
         "BORGER_CHAT_PER_CLIENT_PER_MINUTE": "100000",
+        "BORGER_CHAT_PER_CONVERSATION_PER_MINUTE": "100000",
         "BORGER_BOOKING_MAX_OPEN_PER_CONTACT": "1000",
         "BORGER_BOOKING_MAX_PER_CONTACT_PER_DAY": "1000",
         "BORGER_BOOKING_RESERVED_SHARE": "0",

@@ -31,6 +31,7 @@ TAGS = "maerker"
 CLOSE = "afsluttet"
 LEGAL_HOLD = "bevares"
 CASE_DELETED = "sag-slettet"
+FLAG_FOR_TRAINING = "sendt-til-traening"
 BOOKING_MOVE = "moede-flyttet"
 BOOKING_CANCEL = "moede-aflyst"
 USER_ADD = "bruger-oprettet"
@@ -50,6 +51,7 @@ ACTIONS: Dict[str, str] = {
     CLOSE: "Sag afsluttet",
     LEGAL_HOLD: "Bevaring ændret",
     CASE_DELETED: "Sag slettet (opbevaringstid udløbet)",
+    FLAG_FOR_TRAINING: "Besked sendt til træningsindbakken",
     BOOKING_MOVE: "Møde flyttet",
     BOOKING_CANCEL: "Møde aflyst",
     USER_ADD: "Bruger oprettet",

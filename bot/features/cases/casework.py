@@ -239,6 +239,11 @@ def _case(session: Session, number: str) -> Case:
     return found
 
 
+def find_case(session: Session, number: str) -> Case:
+    """The case with this number; ``CaseNotFound`` when there is none."""
+    return _case(session, number)
+
+
 def _names(session: Session, ids: Sequence[int | None]) -> Dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:

@@ -224,12 +224,15 @@ def flag(
     at: datetime,
     predicted_intent: str | None = None,
     context: str | None = None,
+    position: int = 0,
 ) -> bool:
-    """A message a caseworker marked in a case (from the case's masked transcript)."""
+    """A message a caseworker marked in a case (from the case's masked transcript);
+    ``position`` tells messages of one case apart. False when it was marked before."""
     key = conversation_key(config.secret, sender_id)
     stamp = at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at
+    suffix = f":{position}" if position else ""
     return _add(session, InboxItem(
-        source_key=f"{key[:40]}:{stamp.timestamp():.6f}:flag",
+        source_key=f"{key[:40]}:{stamp.timestamp():.6f}:flag{suffix}",
         sender_id=sender_id,
         conversation_key=key,
         message_at=stamp,

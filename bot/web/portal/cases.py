@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from bot.features.cases import casework, pdf
+from bot.features.cases import casework, flagging, pdf
 from bot.features.cases.casework import CaseError, CaseNotFound, QueueFilter
 from bot.features.cases.content import CaseContent, cached_cases
 from bot.features.cases.tables import IN_PROGRESS, NEW, STATUSES
@@ -30,6 +30,7 @@ from bot.web.portal.deps import (
     see_other,
 )
 from bot.web.portal.views import render
+from bot.web.training.context import TrainingWeb, get_training
 
 router = APIRouter(
     prefix="/sager", route_class=PortalRoute, dependencies=[Depends(require(RAADGIVER))]
@@ -89,6 +90,7 @@ def _case_page(
         "case": found,
         "content": content,
         "outcome": content.outcome(found.outcome or ""),
+        "citizen_messages": flagging.citizen_messages(found.transcript),
         "advisors": users_with_role(session, RAADGIVER),
         "open_statuses": (NEW, IN_PROGRESS),
         "ok": ok,
@@ -107,6 +109,37 @@ def case_page(
     portal: Portal = Depends(get_portal),
 ) -> Response:
     return _case_page(request, session, portal, user, number, ok=ok)
+
+
+@router.post("/{number}/traening", dependencies=[CSRF])
+def flag_for_training(
+    request: Request,
+    number: str,
+    besked: str = Form(""),
+    user: SessionUser = USER,
+    session: Session = DB,
+    portal: Portal = Depends(get_portal),
+    training: TrainingWeb = Depends(get_training),
+) -> Response:
+    """"Send til træning": one of the citizen's messages goes to the training inbox."""
+    added: list[bool] = []
+
+    def change() -> None:
+        added.append(
+            flagging.flag_for_training(
+                session,
+                number,
+                besked,
+                config=training.scan_config(),
+                actor=user.actor,
+                now=portal.clock.now(),
+            )
+        )
+
+    response = _change(request, session, portal, user, number, change, "traening")
+    if added == [False]:
+        return see_other(f"{PREFIX}/sager/{quote(number)}?ok=traening-igen")
+    return response
 
 
 @router.get("/{number}/pdf")

@@ -4,6 +4,7 @@ limits (bot/infra/recipients.py); the tables on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import stat
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -75,6 +76,29 @@ def test_the_secret_is_made_once_and_kept_private(tmp_path: Path) -> None:
     path.write_text("kort")
     with pytest.raises(ValueError, match="too short"):
         load_secret(settings)
+
+
+def test_processes_racing_for_a_new_secret_all_read_the_same_one(tmp_path: Path) -> None:
+    """The loser of the race reads the winner's whole secret, never an empty file."""
+    for round_ in range(20):
+        settings = Settings(var_dir=tmp_path / f"var{round_}")
+        barrier = threading.Barrier(6)
+        found: list[bytes | BaseException] = []
+
+        def load() -> None:
+            barrier.wait()
+            try:
+                found.append(load_secret(settings))
+            except BaseException as exc:  # reported below
+                found.append(exc)
+
+        threads = [threading.Thread(target=load) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert len(set(found)) == 1 and isinstance(found[0], bytes), found
+        assert sorted(p.name for p in (tmp_path / f"var{round_}").iterdir()) == ["hash_secret"]
 
 
 def test_confirmation_token_lifecycle(session_factory) -> None:  # type: ignore[no-untyped-def]

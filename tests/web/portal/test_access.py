@@ -34,6 +34,7 @@ ROLES: Dict[Tuple[str, str], FrozenSet[str]] = {
     ("POST", "/personale/sager/{number}/maerker"): R,
     ("POST", "/personale/sager/{number}/afslut"): R,
     ("POST", "/personale/sager/{number}/bevar"): R,
+    ("POST", "/personale/sager/{number}/traening"): R,
     ("GET", "/personale/moeder"): R,
     ("POST", "/personale/moeder/{booking_id}/aflys"): R,
     ("POST", "/personale/moeder/{booking_id}/flyt"): R,

@@ -35,7 +35,8 @@ def test_html_and_script_from_a_citizen_are_shown_as_text(login_as, cases: str) 
         assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page.text
         assert "{{ 7*7 }}" in page.text  # not evaluated as a template either
     case_page = client.get(f"/personale/sager/{CASE}").text
-    assert case_page.count("&lt;img src=x onerror=") == 3  # transcript, summary, entry
+    # transcript, summary, entry, and the list of messages to send to training
+    assert case_page.count("&lt;img src=x onerror=") == 4
     assert SECRET_MARK in case_page
     assert (
         "script-src 'self'"

@@ -42,3 +42,18 @@ def test_no_with_a_comment(new_page, web_url: str, fake_rasa: FakeRasa, tmp_path
     # A new answer asks again; only the newest one is asked about.
     send_with_keyboard(page, "hej igen")
     expect(page.locator(".bc-feedback:not(.bc-feedback-done)")).to_have_count(1)
+
+
+def test_the_embedded_widget_asks_too(new_page, web_url: str, fake_rasa: FakeRasa) -> None:  # noqa: F811
+    """The iframe on the kommune's pages (/embed) is the chat most citizens use."""
+    page = new_page()
+    page.goto(web_url.rstrip("/") + "/embed")
+    expect(log(page)).to_contain_text(GREETING)
+    send_with_keyboard(page, "hej")
+    expect(log(page)).to_contain_text(HELLO_AGAIN)
+    question = page.get_by_role("group", name="Hjalp svaret?")
+    expect(question).to_be_visible()
+    question.get_by_role("button", name="Ja").click()
+    expect(page.get_by_role("status").filter(has_text="Tak for dit svar")).to_be_visible(
+        timeout=60_000
+    )

@@ -114,3 +114,61 @@ def test_a_reviewed_conversation_becomes_a_masked_test_story(  # type: ignore[no
     assert saved.startswith("# Testhistorie fra en gennemgået samtale (samtale ")
     assert GitRepo(repo).log(limit=1)[0].author == "tom"
     assert "Samtale gemt som testhistorie" in login_as("admin").get("/personale/log").text
+
+
+def test_a_caseworker_sends_a_message_from_a_case_to_the_trainer(  # type: ignore[no-untyped-def]
+    login_as, training: TrainingWeb, session_factory
+) -> None:
+    from bot.features.audit import log as audit
+    from tests.casedata import add_case
+
+    with session_scope(session_factory) as s:
+        add_case(
+            s,
+            "BR-2026-0009",
+            transcript=(
+                "[2026-12-01 09:58] Borger: kan han overhovedet skrive under? han er 91\n\n"
+                "[2026-12-01 09:58] Assistent: Hvad drejer det sig om?\n\n"
+                "[2026-12-01 09:59] Borger: [Knap] Tal med et menneske\n\n"
+                "[2026-12-01 10:00] Borger: ring til Lone Kjærgaard\npå 22 33 44 55"
+            ),
+        )
+    rie = login_as("raadgiver")
+    page = rie.get("/personale/sager/BR-2026-0009")
+    assert page.status_code == 200
+    # The citizen's two typed messages can be sent; the button press cannot.
+    assert '<option value="1">1. kan han overhovedet skrive under? han er 91</option>' in page.text
+    assert '<option value="2">2. ring til Lone Kjærgaard\npå 22 33 44 55</option>' in page.text
+    assert '<option value="3">' not in page.text
+
+    def send(besked: str):  # type: ignore[no-untyped-def]
+        form = rie.get("/personale/sager/BR-2026-0009").text
+        return rie.post(
+            "/personale/sager/BR-2026-0009/traening",
+            data={"csrf": csrf_in(form), "besked": besked},
+            follow_redirects=False,
+        )
+
+    sent = send("1")
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/personale/sager/BR-2026-0009?ok=traening"
+    assert "Beskeden er sendt til træningsindbakken." in rie.get(sent.headers["location"]).text
+    again = send("1")
+    assert again.headers["location"] == "/personale/sager/BR-2026-0009?ok=traening-igen"
+    assert send("2").status_code == 303
+    refused = send("3")
+    assert refused.status_code == 400 and "Vælg en af borgerens beskeder på listen." in refused.text
+    without_token = rie.post(
+        "/personale/sager/BR-2026-0009/traening", data={"besked": "1"}, follow_redirects=False
+    )
+    assert without_token.status_code == 403
+
+    inbox_page = login_as("traener").get("/personale/traening/indbakke").text
+    assert "kan han overhovedet skrive under? han er 91" in inbox_page
+    assert "Hvad drejer det sig om?" in inbox_page  # the turn before it
+    assert "ring til [NAVN]" in inbox_page and "Kjærgaard" not in inbox_page
+    assert "22 33 44 55" not in inbox_page
+    assert inbox_page.count("Markeret af en rådgiver") == 2
+    with session_scope(session_factory) as s:
+        steps = [e.action for e in audit.entries(s, case="BR-2026-0009")]
+    assert steps.count(audit.FLAG_FOR_TRAINING) == 3  # each send, also the repeated one
