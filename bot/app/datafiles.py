@@ -20,6 +20,7 @@ from bot.features.explain.glossary import load_glossary
 from bot.features.explain.laws import load_lawbook
 from bot.features.fuldmagt.service import load_texts as load_fuldmagt_texts
 from bot.features.handover.content import load_handover
+from bot.features.live.content import load_live
 from bot.features.training.feedback import load_texts as load_feedback_texts
 from bot.web.texts import load_web_texts
 
@@ -45,6 +46,7 @@ def loaders(content_dir: Path) -> Dict[str, Callable[[], Any]]:
         "cases.yml": lambda: load_cases(content_dir / "cases.yml"),
         "feedback.yml": lambda: load_feedback_texts(content_dir / "feedback.yml"),
         "handover.yml": lambda: load_handover(content_dir / "handover.yml"),
+        "live.yml": lambda: load_live(content_dir / "live.yml"),
     }
 
 

@@ -18,6 +18,8 @@ rolls back the others. The worker runs the policy at start and every hour, and
 | ``staff_logins`` | staff login attempts (with address), old staff sessions | last use |
 | ``mail_limits`` | keyed hashes counted by the mail limits; mailboxes' confirmations | created |
 | ``training`` | training inbox, "Hjalp svaret?" answers, examples' provenance | the message |
+| ``chat_presence`` | when a handed-over conversation's page last asked for news | a day |
+| | (a live chat's messages belong to its case and go with it) | |
 
 A deleted case leaves its number in the audit log and an anonymous row in the
 report's tally (``bot.features.cases.tally``); ``cases`` counts from the closing,
@@ -38,6 +40,7 @@ from bot.core.settings import CASE_RETENTION_DAYS
 from bot.features.booking.commands import purge_expired as purge_bookings
 from bot.features.cases.casework import purge_closed as purge_cases
 from bot.features.fuldmagt.service import purge_requests
+from bot.features.live.service import purge_presence
 from bot.features.staff.sessions import purge_old as purge_staff_logins
 from bot.features.training.examples import purge as purge_training
 from bot.infra.db import make_engine, session_scope
@@ -56,6 +59,7 @@ APP_PURGES: List[Tuple[str, AppPurge]] = [
     ("staff_logins", lambda s, now, days: purge_staff_logins(s, now=now, retention_days=days)),
     ("mail_limits", lambda s, now, days: purge_mail_records(s, now - timedelta(days=days))),
     ("training", lambda s, now, days: purge_training(s, now, days)),
+    ("chat_presence", lambda s, now, days: purge_presence(s, now=now)),
 ]
 
 

@@ -22,6 +22,7 @@ from bot.features.booking import tables as booking  # noqa: F401 - tables
 from bot.features.cases import tables as cases  # noqa: F401 - tables
 from bot.features.cases import tally as case_tally  # noqa: F401 - tables
 from bot.features.fuldmagt import service as fuldmagt  # noqa: F401 - tables
+from bot.features.live import tables as live  # noqa: F401 - tables
 from bot.features.staff import tables as staff  # noqa: F401 - tables
 from bot.features.training import tables as training  # noqa: F401 - tables
 from bot.infra import outbox, recipients  # noqa: F401 - tables

@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Dict, List
+from urllib.parse import quote
 
 import httpx
 
@@ -102,3 +103,36 @@ class RasaClient:
         """Rasa status and action server health, checked concurrently."""
         rasa, actions = await asyncio.gather(self.status(), self.actions_up())
         return rasa, actions
+
+    async def pause(self, sender: str, paused: bool) -> None:
+        """Rasa's ``pause`` / ``resume`` event on the conversation (``RasaUnavailable``)."""
+        url, params, body = _event_request(self.rasa_url, self._token, sender, paused)
+        try:
+            response = await self._http.post(
+                url, params=params, json=body, timeout=self._health_timeout
+            )
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa unreachable ({type(exc).__name__})") from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+
+
+def _event_request(
+    rasa_url: str, token: str | None, sender: str, paused: bool
+) -> tuple[str, Dict[str, str] | None, Dict[str, str]]:
+    url = f"{rasa_url.rstrip('/')}/conversations/{quote(sender, safe='')}/tracker/events"
+    params = {"token": token, "include_events": "NONE"} if token else {"include_events": "NONE"}
+    return url, params, {"event": "pause" if paused else "resume"}
+
+
+def pause_conversation(
+    rasa_url: str, token: str | None, sender: str, paused: bool, *, timeout: float = 5.0
+) -> None:
+    """The same from synchronous code (the staff portal): ``RasaUnavailable`` on failure."""
+    url, params, body = _event_request(rasa_url, token, sender, paused)
+    try:
+        response = httpx.post(url, params=params, json=body, timeout=timeout, trust_env=False)
+    except httpx.HTTPError as exc:
+        raise RasaUnavailable(f"Rasa unreachable ({type(exc).__name__})") from exc
+    if response.status_code != 200:
+        raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.core.settings import Settings, get_settings
 from bot.features.contact import cached_contact
 from bot.infra.rasa_client import RasaClient
-from bot.web import chat, confirm, contact, conversations, feedback, health, portal
+from bot.web import chat, confirm, contact, conversations, feedback, health, live, portal
 from bot.web.portal import training as training_pages
 from bot.web.ratelimit import ClientLimit
 from bot.web.texts import cached_web_texts
@@ -223,6 +223,7 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(training_models.router)  # /models/active for the Rasa replicas
     app.include_router(training_pages.router)  # /personale/traening: the office's training
     app.include_router(conversations.router)  # "Slet min samtale", "Hent samtalen"
+    app.include_router(live.router)  # a caseworker writes in the chat (issue 13)
     app.include_router(confirm.router)  # /bekraeft/{token}: the first booking mail's link
 
     @app.get("/", include_in_schema=False)

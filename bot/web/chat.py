@@ -17,18 +17,21 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictStr
 
+from bot.core.clock import Clock
 from bot.core.settings import Settings
 from bot.features.contact import Contact
 from bot.infra.rasa_client import RasaClient, RasaUnavailable
 from bot.web import get_contact, get_rasa, get_texts, get_web_settings
+from bot.web.api import SENDER_PATTERN, ErrorBody, error
+from bot.web.live import is_case, live_answer, route_message
 from bot.web.ratelimit import ChatLimiter
+from bot.web.stores import Stores, get_clock, get_stores
 from bot.web.texts import WebTexts
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
-SENDER_PATTERN = r"^[A-Za-z0-9_-]{16,64}\Z"  # \Z: "$" would accept a trailing newline
 
 _NEWLINES = re.compile(r"\r\n?")
 
@@ -106,11 +109,6 @@ def _allow_null(components: Dict[str, Any]) -> None:
                     component["properties"][field_name]["title"] = title
 
 
-class ErrorBody(BaseModel):
-    error: str
-    message: str  # Danish, for the citizen
-
-
 class Button(BaseModel):
     title: str
     payload: str
@@ -125,6 +123,8 @@ class ChatMessage(BaseModel):
 
 class ChatResponse(BaseModel):
     messages: List[ChatMessage]
+    # The conversation is an open case: the page asks ``GET /api/live`` for a person.
+    watch: bool = False
 
 
 def clean_message(text: str) -> str:
@@ -150,10 +150,6 @@ def to_message(raw: Dict[str, Any]) -> ChatMessage | None:
     if text is None and image is None and not buttons and custom is None:
         return None
     return ChatMessage(text=text, buttons=buttons, image=image, custom=custom)
-
-
-def error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": code, "message": message})
 
 
 def get_limiter_of(app: Any) -> ChatLimiter:
@@ -198,6 +194,8 @@ async def chat(
     contact: Contact = Depends(get_contact),
     texts: WebTexts = Depends(get_texts),
     limiter: ChatLimiter = Depends(get_limiter),
+    stores: Stores = Depends(get_stores),
+    clock: Clock = Depends(get_clock),
 ) -> Any:
     request_id = getattr(request.state, "request_id", "-")
     # The client's limit was checked before the body was read (ratelimit.ClientLimit).
@@ -214,6 +212,9 @@ async def chat(
     if len(message) > settings.max_message_chars:
         log.info("chat request_id=%s chars=%d status=413", request_id, len(message))
         return too_long(texts, settings.max_message_chars, contact.hovedtelefon)
+    if await route_message(stores, settings, rasa, body.sender, message, clock):
+        log.info("chat request_id=%s chars=%d status=200 to=person", request_id, len(message))
+        return live_answer()
     try:
         replies = await rasa.send_message(body.sender, message)
     except RasaUnavailable as exc:
@@ -233,4 +234,5 @@ async def chat(
         len(messages),
         (time.monotonic() - started) * 1000,
     )
-    return ChatResponse(messages=messages)
+    watch = await is_case(stores, body.sender)
+    return ChatResponse(messages=messages, watch=watch)

@@ -36,11 +36,12 @@ from bot.features.booking.guard import forget_conversation
 from bot.features.cases.tables import Case
 from bot.features.contact import Contact
 from bot.features.fuldmagt.service import delete_for_conversation
+from bot.features.live.service import forget_presence
 from bot.infra.db import session_scope
 from bot.infra.recipients import conversation_key, forget_origin, load_secret
 from bot.infra.tracker_store import conversation_lines, delete_conversation
 from bot.web import get_contact, get_texts, get_web_settings
-from bot.web.chat import SENDER_PATTERN, ErrorBody, error
+from bot.web.api import SENDER_PATTERN, ErrorBody, error
 from bot.web.stores import Stores, get_clock, get_stores
 from bot.web.texts import WebTexts
 from bot.web.transcript import as_pdf, as_text
@@ -70,6 +71,8 @@ def erase(stores: Stores, settings: Settings, conversation_id: str, now: Any) ->
             done["bookings"] = forget_conversation(session, hashed)
         if "mail_sent" in tables:
             done["mails"] = forget_origin(session, hashed)
+        if "chat_presence" in tables:
+            done["presence"] = forget_presence(session, conversation_id)
         if "case_case" in tables:
             done["cases"] = int(
                 session.execute(

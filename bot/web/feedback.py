@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from bot.features.training import feedback
 from bot.features.training.tables import Feedback
 from bot.infra.db import session_scope
-from bot.web.chat import SENDER_PATTERN, ErrorBody, error
+from bot.web.api import SENDER_PATTERN, ErrorBody, error
 from bot.web.training.context import TrainingWeb, get_training
 
 log = logging.getLogger(__name__)

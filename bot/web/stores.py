@@ -7,7 +7,7 @@ connect on first use only, never at import or when the app is built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from sqlalchemy.engine import Engine
@@ -23,6 +23,19 @@ class Stores:
     app: sessionmaker
     tracker: Engine
     owned: bool = False  # made here: disposed when the app stops
+    _tables: set = field(default_factory=set, repr=False)
+
+    def has_table(self, name: str) -> bool:
+        """Whether the app database has the table (a found table is remembered; the
+        embedded database of a test or a first start may not have every table yet)."""
+        if name not in self._tables:
+            from sqlalchemy import inspect
+
+            bind = self.app.kw.get("bind")
+            if bind is None or not inspect(bind).has_table(name):
+                return False
+            self._tables.add(name)
+        return True
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Stores:

@@ -43,9 +43,15 @@ class FakeRasa:
     fail_status: int | None = None
     model_file: str | None = MODEL_FILE
     actions_ok: bool = True
+    # Conversations paused by a ``pause`` event (Rasa answers nothing to them), and the
+    # events received: (sender, event).
+    paused: set = field(default_factory=set)
+    events: List[Tuple[str, str]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.received.clear()
+        self.paused.clear()
+        self.events.clear()
         self.delay = 0.0
         self.fail_status = None
         self.model_file = MODEL_FILE
@@ -86,7 +92,21 @@ class FakeRasa:
                 await asyncio.sleep(self.delay)
             if self.fail_status:
                 return PlainTextResponse("boom", status_code=self.fail_status)
+            if body["sender"] in self.paused:
+                return []
             return [{"recipient_id": body["sender"], **r} for r in self.replies(body["message"])]
+
+        @app.post("/conversations/{sender}/tracker/events")
+        async def events(sender: str, request: Request, token: str = "") -> Any:
+            if token != TOKEN:
+                return JSONResponse({"message": "unauthorized"}, status_code=401)
+            kind = (await request.json())["event"]
+            self.events.append((sender, kind))
+            if kind == "pause":
+                self.paused.add(sender)
+            elif kind == "resume":
+                self.paused.discard(sender)
+            return {"sender_id": sender, "events": None}
 
         @app.get("/status")
         async def status(token: str = "") -> Any:

@@ -33,7 +33,8 @@ def test_normal_reply(web_url: str, fake_rasa: FakeRasa) -> None:
     r = chat(web_url, "hej")
     assert r.status_code == 200
     assert r.json() == {
-        "messages": [{"text": HELLO_AGAIN, "buttons": [], "image": None, "custom": None}]
+        "messages": [{"text": HELLO_AGAIN, "buttons": [], "image": None, "custom": None}],
+        "watch": False,  # not a case: the page does not ask for a person
     }
     assert fake_rasa.received == [(SENDER, "hej")]
     assert r.headers["x-request-id"]

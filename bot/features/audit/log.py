@@ -32,6 +32,9 @@ CLOSE = "afsluttet"
 LEGAL_HOLD = "bevares"
 CASE_DELETED = "sag-slettet"
 FLAG_FOR_TRAINING = "sendt-til-traening"
+LIVE_START = "chat-overtaget"
+LIVE_MESSAGE = "chat-besked"
+LIVE_END = "chat-givet-tilbage"
 BOOKING_MOVE = "moede-flyttet"
 BOOKING_CANCEL = "moede-aflyst"
 USER_ADD = "bruger-oprettet"
@@ -52,6 +55,9 @@ ACTIONS: Dict[str, str] = {
     LEGAL_HOLD: "Bevaring ændret",
     CASE_DELETED: "Sag slettet (opbevaringstid udløbet)",
     FLAG_FOR_TRAINING: "Besked sendt til træningsindbakken",
+    LIVE_START: "Skriver med borgeren i chatten",
+    LIVE_MESSAGE: "Besked til borgeren i chatten",
+    LIVE_END: "Chatten givet tilbage til robotten",
     BOOKING_MOVE: "Møde flyttet",
     BOOKING_CANCEL: "Møde aflyst",
     USER_ADD: "Bruger oprettet",

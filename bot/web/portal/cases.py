@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from bot.features.cases import casework, flagging, pdf
 from bot.features.cases.casework import CaseError, CaseNotFound, QueueFilter
-from bot.features.cases.content import CaseContent, cached_cases
-from bot.features.cases.tables import IN_PROGRESS, NEW, STATUSES
+from bot.features.cases.tables import STATUSES
 from bot.features.staff.accounts import users_with_role
 from bot.features.staff.sessions import SessionUser
 from bot.features.staff.tables import RAADGIVER
+from bot.web.portal.case_page import case_content, case_page_response
 from bot.web.portal.deps import (
     CSRF,
     DB,
@@ -35,10 +35,6 @@ from bot.web.training.context import TrainingWeb, get_training
 router = APIRouter(
     prefix="/sager", route_class=PortalRoute, dependencies=[Depends(require(RAADGIVER))]
 )
-
-
-def case_content(portal: Portal) -> CaseContent:
-    return cached_cases(portal.settings.content_dir / "cases.yml")
 
 
 @router.get("")
@@ -66,39 +62,6 @@ def queue_page(
     return render(request, "queue.html", context)
 
 
-def _case_page(
-    request: Request,
-    session: Session,
-    portal: Portal,
-    user: SessionUser,
-    number: str,
-    *,
-    ok: str = "",
-    error: str = "",
-    status: int = 200,
-) -> Response:
-    content = case_content(portal)
-    found = casework.view(
-        session,
-        number,
-        actor=user.actor,
-        now=portal.clock.now(),
-        tz=portal.settings.timezone,
-        content=content,
-    )
-    context = {
-        "case": found,
-        "content": content,
-        "outcome": content.outcome(found.outcome or ""),
-        "citizen_messages": flagging.citizen_messages(found.transcript),
-        "advisors": users_with_role(session, RAADGIVER),
-        "open_statuses": (NEW, IN_PROGRESS),
-        "ok": ok,
-        "error": error,
-    }
-    return render(request, "case.html", context, status=status)
-
-
 @router.get("/{number}")
 def case_page(
     request: Request,
@@ -108,7 +71,7 @@ def case_page(
     session: Session = DB,
     portal: Portal = Depends(get_portal),
 ) -> Response:
-    return _case_page(request, session, portal, user, number, ok=ok)
+    return case_page_response(request, session, portal, user, number, ok=ok)
 
 
 @router.post("/{number}/traening", dependencies=[CSRF])
@@ -175,7 +138,9 @@ def _change(
     except CaseNotFound:
         raise
     except CaseError as exc:
-        return _case_page(request, session, portal, user, number, error=str(exc), status=400)
+        return case_page_response(
+            request, session, portal, user, number, error=str(exc), status=400
+        )
     return see_other(f"{PREFIX}/sager/{quote(number)}?ok={ok}")
 
 

@@ -53,7 +53,26 @@ class Portal:
     clock: Clock
     hasher: PasswordHasher = DEFAULT_HASHER
     policy: LoginPolicy = field(default_factory=LoginPolicy)
+    # Pauses and resumes the assistant in a conversation (live reply); tests pass a fake.
+    pauser: Callable[[str, bool], None] | None = None
     _booking_policy: BookingPolicy | None = None
+
+    def pause(self, conversation_id: str, paused: bool) -> None:
+        """Rasa's ``pause`` / ``resume`` event (``PauseFailed`` when Rasa is not there)."""
+        from bot.features.live.service import PauseFailed
+        from bot.infra.rasa_client import RasaUnavailable, pause_conversation
+
+        if self.pauser is not None:
+            self.pauser(conversation_id, paused)
+            return
+        try:
+            pause_conversation(
+                self.settings.rasa_url, self.settings.rasa_token, conversation_id, paused
+            )
+        except RasaUnavailable as exc:
+            log.warning("portal: the assistant could not be %s (%s)",
+                        "paused" if paused else "resumed", exc)  # fmt: skip
+            raise PauseFailed(str(exc)) from exc
 
     def booking_policy(self) -> BookingPolicy:
         """The booking feature's limits and hash secret (read on first use)."""
@@ -71,6 +90,7 @@ def configure(
     sessions: sessionmaker | None = None,
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
+    pauser: Callable[[str, bool], None] | None = None,
 ) -> Portal:
     """Give the app's portal its services (tests pass their own); the database engine
     is made from the settings when none is given (it connects on first use)."""
@@ -81,6 +101,7 @@ def configure(
         clock=clock or Clock(settings.timezone),
         hasher=hasher or DEFAULT_HASHER,
         policy=LoginPolicy.from_settings(settings),
+        pauser=pauser,
     )
     app.state.portal = portal
     return portal

@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-STYLESHEET = Path(__file__).resolve().parent / "static" / "portal.css"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STYLESHEET = STATIC_DIR / "portal.css"
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),

@@ -206,6 +206,12 @@
       tabindex: "0",
     });
     var status = el("p", { class: "bc-status", role: "status" });
+    // Shown while a caseworker writes in the chat instead of the assistant (issue 13).
+    var liveBanner = el(
+      "p",
+      { class: "bc-live", hidden: "" },
+      "Du skriver nu med en medarbejder fra Borgerrådgivningen, ikke med robotten."
+    );
 
     var form = el("form", { class: "bc-form", novalidate: "" });
     form.appendChild(el("label", { for: ids.input, class: "bc-label" }, "Skriv din besked"));
@@ -263,6 +269,7 @@
     own.appendChild(deleted);
 
     root.appendChild(notice);
+    root.appendChild(liveBanner);
     root.appendChild(log);
     root.appendChild(status);
     root.appendChild(form);
@@ -279,8 +286,14 @@
     function renderEntry(entry) {
       var row = el("div", { class: "bc-msg bc-msg-" + entry.from });
       var bubble = el("div", { class: "bc-bubble" });
-      var who = { bot: "Assistenten: ", user: "Du: ", error: "Fejl: " }[entry.from] || "";
-      bubble.appendChild(srOnly(who));
+      var who = { bot: "Assistenten: ", user: "Du: ", error: "Fejl: ", notice: "Besked: " }[entry.from] || "";
+      if (entry.from === "staff") {
+        // Marked as from a person, for everyone (not only screen readers).
+        bubble.appendChild(el("span", { class: "bc-from" }, (entry.who || "Medarbejder") + ":"));
+        bubble.appendChild(document.createTextNode(" "));
+      } else {
+        bubble.appendChild(srOnly(who));
+      }
       if (entry.text) renderText(bubble, entry.text);
       if (entry.image) {
         var src = safeHttpsUrl(entry.image);
@@ -330,6 +343,52 @@
       );
     }
 
+    /* --- live reply: a caseworker may write in the chat (GET /api/live/{id}) --- */
+    var LIVE_POLL_MS = 5000;
+    var liveTimer = null;
+
+    function showLive(active) {
+      state.live = !!active;
+      liveBanner.hidden = !state.live;
+      status.textContent = "";
+    }
+
+    function scheduleLive(delay) {
+      if (liveTimer) return;
+      liveTimer = setTimeout(pollLive, delay === undefined ? LIVE_POLL_MS : delay);
+    }
+
+    function pollLive() {
+      liveTimer = null;
+      var id = state.id;
+      var after = state.liveSeen || 0;
+      fetch(apiBase + "/api/live/" + encodeURIComponent(id) + "?efter=" + after, { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (id !== state.id) return; // "Start forfra" meanwhile
+          if (!data || !Array.isArray(data.messages)) { scheduleLive(); return; }
+          var added = false;
+          data.messages.forEach(function (m) {
+            if (!m || typeof m.id !== "number" || m.id <= (state.liveSeen || 0)) return;
+            if (typeof m.text !== "string" || !m.text) return;
+            state.liveSeen = m.id;
+            var entry = m.sender === "personale"
+              ? { from: "staff", text: m.text, who: typeof m.afsender === "string" ? m.afsender : null }
+              : { from: "notice", text: m.text };
+            dropQuickReplies();
+            state.entries.push(entry);
+            renderEntry(entry);
+            added = true;
+          });
+          showLive(data.active);
+          state.watch = !!data.watch;
+          store.save(state);
+          if (added) scrollToEnd();
+          if (data.watch) scheduleLive();
+        })
+        .catch(function () { scheduleLive(); });
+    }
+
     /* --- talking to the server --- */
     function postJson(path, body) {
       var controller = typeof AbortController === "function" ? new AbortController() : null;
@@ -360,7 +419,7 @@
       var pending = display !== null ? renderEntry({ from: "user", text: display }) : null;
       if (pending) pending.classList.add("bc-pending");
       scrollToEnd();
-      status.textContent = "Assistenten skriver \u2026";
+      status.textContent = state.live ? "Sender \u2026" : "Assistenten skriver \u2026";
       var sender = state.id;
       return postJson("/api/chat", { sender: sender, message: text })
         .then(function (result) {
@@ -393,7 +452,13 @@
           store.save(state);
           if (fromInput && input.value === text) input.value = "";
           scrollToEnd();
-          if (display !== null && typeof window.CustomEvent === "function") {
+          // The conversation is a case (e.g. just handed over): ask for a person.
+          if (result.data.watch === true) {
+            state.watch = true;
+            store.save(state);
+            scheduleLive(result.data.live ? 1000 : LIVE_POLL_MS);
+          }
+          if (display !== null && !result.data.live && typeof window.CustomEvent === "function") {
             // feedback.js asks "Hjalp svaret?" under an answer to the citizen.
             container.dispatchEvent(new CustomEvent("borger:answer", {
               bubbles: true, detail: { sender: sender, apiBase: apiBase, log: log },
@@ -540,6 +605,8 @@
 
     renderAll();
     loadContact();
+    showLive(state.live);
+    if (state.watch) scheduleLive(0);
     if (state.entries.length === 0) {
       store.save(state);
       send(GREETING, null, false);

@@ -21,6 +21,7 @@ def test_every_data_file_in_the_repository_is_valid() -> None:
         "cases.yml",
         "handover.yml",
         "feedback.yml",
+        "live.yml",
     }
 
 
