@@ -249,8 +249,9 @@ class _KeptSession:
 
         loop = asyncio.get_running_loop()
         key = (id(self.endpoint), id(loop))
-        session = self._sessions.get(key)
-        if session is None or session.closed or session.loop is not loop:
+        kept = self._sessions.get(key)
+        session = kept[0] if kept is not None and kept[1] is loop else None
+        if session is None or session.closed:
             basic = self.endpoint.basic_auth
             session = aiohttp.ClientSession(
                 headers=self.endpoint.headers,
@@ -258,7 +259,7 @@ class _KeptSession:
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
             )
-            self._sessions[key] = session
+            self._sessions[key] = (session, loop)
         return session
 
     async def __aenter__(self) -> Any:

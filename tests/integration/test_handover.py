@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -124,3 +125,52 @@ def test_outside_office_hours(stack: Stack, office_closed_today: None, conv) -> 
 
 def test_there_is_a_conversation_outside_office_hours() -> None:
     assert CLOSED
+
+
+def test_a_caseworker_pauses_the_real_assistant_and_gives_it_back(stack: Stack) -> None:
+    """Live reply against the real Rasa: the portal's pause (Rasa's HTTP API, through the
+    request guard, with the token) silences the assistant in that conversation only; the
+    web app sends the citizen's messages to the caseworker; resume brings it back."""
+    from bot.features.audit import log as audit
+    from bot.features.live import service as live
+    from bot.features.live.content import load_live
+    from bot.infra.rasa_client import pause_conversation
+
+    chat = Chat(stack.web)
+    chat.send("kan jeg snakke med en medarbejder, jeg har fået afslag på hjemmehjælp og "
+              "forstår ikke hvorfor")  # fmt: skip
+    chat.send("ja tak")
+    chat.send("ring på 87654321")
+    receipt = chat.send("efter kl 14")
+    assert any("sagsnummer" in t for t in receipt.texts), chat.transcript()
+    case, _ = the_case(stack, chat.sender)
+    assert case is not None, chat.transcript()
+    settings = stack.settings
+
+    def pause(conversation_id: str, paused: bool) -> None:
+        pause_conversation(settings.rasa_url, settings.rasa_token, conversation_id, paused)
+
+    engine = make_engine(settings.app_database_url)
+    sessions = make_session_factory(engine)
+    texts = load_live(settings.content_dir / "live.yml")
+    tz = settings.timezone
+    now = datetime.now(ZoneInfo(tz))
+    actor = audit.Actor(1, "rie")
+    try:
+        with session_scope(sessions) as s:
+            live.poll(s, chat.sender, after=0, now=now, tz=tz)  # the page is open
+            live.start(s, case.number, actor=actor, now=now, office_open=True, texts=texts,
+                       pause=pause, tz=tz)  # fmt: skip
+        quiet = chat.send("hallo, er der nogen?")
+        assert quiet.texts == [], quiet.texts  # the caseworker got it, not the assistant
+        direct = httpx.post(f"{stack.rasa}/webhooks/rest/webhook",
+                            json={"sender": chat.sender, "message": "hej"}, timeout=60)  # fmt: skip
+        assert direct.status_code == 200 and direct.json() == []  # Rasa itself is paused
+        with session_scope(sessions) as s:
+            lines = live.view(s, case.number, now=now, office_open=True, texts=texts, tz=tz).lines
+            assert ("borger", "hallo, er der nogen?") in [(m.sender, m.text) for m in lines]
+            live.give_back(s, case.number, actor=actor, now=now, texts=texts, pause=pause)
+        back = chat.send("hej")
+        assert back.texts, "the assistant answers again after the give-back"
+    finally:
+        engine.dispose()
