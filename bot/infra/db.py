@@ -16,6 +16,7 @@ from typing import Iterator
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 Base = declarative_base()
 
@@ -25,8 +26,14 @@ def make_engine(url: str) -> Engine:
         path = url.split("sqlite:///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Connections are kept (SQLAlchemy 1.4 opens a new one for every session of a
+        # SQLite file: a connect and three PRAGMAs, most of a small query's cost).
+        kept = {"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
         engine = create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            future=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **(kept if path and path != ":memory:" else {}),
         )
 
         @event.listens_for(engine, "connect")

@@ -18,19 +18,25 @@ __all__ = ["get_contact", "get_rasa", "get_texts", "get_web_settings"]
 # Dependency providers: create_app() puts settings and the Rasa client on app.state,
 # routes receive them through Depends(), tests build the app with other objects. The
 # office's content is read through the content loader, so an edit shows up at once.
-def get_web_settings(request: Request) -> Settings:
+# They are ``async def``: FastAPI runs a plain ``def`` dependency in its thread pool, and
+# those hops were most of the web app's CPU per chat message (bench/latency_bench.py).
+def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_rasa(request: Request) -> RasaClient:
+async def get_web_settings(request: Request) -> Settings:
+    return _settings(request)
+
+
+async def get_rasa(request: Request) -> RasaClient:
     rasa: RasaClient = request.app.state.rasa
     return rasa
 
 
-def get_contact(request: Request) -> Contact:
-    return cached_contact(get_web_settings(request).content_dir / "contact.yml")
+async def get_contact(request: Request) -> Contact:
+    return cached_contact(_settings(request).content_dir / "contact.yml")
 
 
-def get_texts(request: Request) -> WebTexts:
-    return cached_web_texts(get_web_settings(request).content_dir / "web.yml")
+async def get_texts(request: Request) -> WebTexts:
+    return cached_web_texts(_settings(request).content_dir / "web.yml")

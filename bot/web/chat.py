@@ -164,7 +164,7 @@ def get_limiter_of(app: Any) -> ChatLimiter:
     return limiter
 
 
-def get_limiter(request: Request) -> ChatLimiter:
+async def get_limiter(request: Request) -> ChatLimiter:
     return get_limiter_of(request.app)
 
 

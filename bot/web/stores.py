@@ -54,7 +54,7 @@ class Stores:
             self.tracker.dispose()
 
 
-def get_stores(request: Request) -> Stores:
+async def get_stores(request: Request) -> Stores:
     stores: Stores | None = getattr(request.app.state, "stores", None)
     if stores is None:
         stores = Stores.from_settings(request.app.state.settings)
@@ -62,7 +62,7 @@ def get_stores(request: Request) -> Stores:
     return stores
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock | None = getattr(request.app.state, "clock", None)
     if clock is None:
         clock = Clock(request.app.state.settings.timezone)
