@@ -243,12 +243,29 @@ _EARLIER = re.compile(
 
 
 def refers_to_earlier(text: str) -> bool:
-    """ "det står i min første besked", "som jeg skrev før": the answer is further up."""
+    """ "det står i min første besked", "som jeg skrev før": the answer is further up.
+    Not when the answer goes on to tell the matter itself ("samme som før, min mor er
+    flyttet på plejehjem uden at vi blev spurgt")."""
     low = fold(text or "").lower()
-    return len(low) <= 80 and bool(_EARLIER.search(low))
+    found = _EARLIER.search(low) if len(low) <= 80 else None
+    if found is None:
+        return False
+    rest = re.findall(r"[a-zæøå0-9]+", low[: found.start()] + " " + low[found.end() :])
+    return len(rest) < 5
+
+
+_ABOUT_A_MEETING = re.compile(
+    r"\b(afbud|aflys\w*|annuller\w*|bookingnummer\w*|(flytte|rykke|ændre) (mødet|tiden|min tid"
+    r"|telefonmødet))\b"
+)
 
 
 def earlier_topic(earlier: Sequence[str]) -> str | None:
     """The topic an answer like "det står i min første besked" points to: the longest
-    message the citizen wrote before (the one that tells the story)."""
-    return max(earlier, key=len) if earlier else None
+    message the citizen wrote before (the one that tells the story), leaving out those
+    about cancelling or moving a meeting (they are not the matter, and may tell why)."""
+    told = [
+        t for t in earlier
+        if not _ABOUT_A_MEETING.search(fold(t).lower()) and find_reference(t) is None
+    ]  # fmt: skip
+    return max(told, key=len) if told else None

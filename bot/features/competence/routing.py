@@ -155,8 +155,19 @@ OTHER_MUNICIPALITIES = frozenset(
 )
 _OFFICE_IN = re.compile(
     r"\b(?:kommunen|kommune|jobcent\w*|borgerservice|rådhuset|ydelseskontoret|hjemmeplejen"
-    r"|familieafdelingen|socialforvaltningen)\s+i\s+([a-zæøå]+(?:-[a-zæøå]+)?)\b"
+    r"|familieafdelingen|socialforvaltningen)\s+(?:i\s+)?([a-zæøå]+(?:-[a-zæøå]+)?)\b"
 )
+
+
+def _folded(word: str) -> set[str]:
+    """The spellings of a name without æ, ø, å: "hjørring", "hjoerring", "hjorring"."""
+    two = word.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    one = word.replace("æ", "a").replace("ø", "o").replace("å", "a")
+    return {word, two, one}
+
+
+# The names as citizens type them, also without æøå ("hjoerring", "koebenhavn").
+_OTHER_SPELLINGS = frozenset(v for name in OTHER_MUNICIPALITIES for v in _folded(name))
 _ANOTHER_MUNICIPALITY_WORDS = re.compile(
     r"\b(en anden kommune|min gamle kommune|den kommune jeg boede i)\b"
 )
@@ -277,7 +288,7 @@ def _another_municipality(text: str) -> bool:
     low = text.lower()
     if _ANOTHER_MUNICIPALITY_WORDS.search(low):
         return True
-    if any(m.group(1) in OTHER_MUNICIPALITIES for m in _OFFICE_IN.finditer(low)):
+    if any(m.group(1) in _OTHER_SPELLINGS for m in _OFFICE_IN.finditer(low)):
         return True
     return any(
         m.group(1) not in _NOT_MUNICIPALITY_NAMES for m in _ANOTHER_MUNICIPALITY.finditer(low)

@@ -50,6 +50,9 @@ def test_meeting_type_buttons(payload) -> None:  # type: ignore[no-untyped-def]
         ("det har jeg jo lige skrevet", True),
         ("min klage over hjemmeplejen", False),
         ("jeg har skrevet til dem flere gange om min hjemmepleje og de svarer ikke", False),
+        ("samme som foer", True),
+        # the answer goes on to tell the matter itself (citizen round 2, c05)
+        ("samme som foer, min mor er flyttet plejehjem uden at vi blev spurgt", False),
     ],
 )
 def test_an_answer_that_points_further_up(text: str, expected: bool) -> None:
@@ -61,3 +64,16 @@ def test_the_earlier_topic_is_the_longest_message() -> None:
         "min mor får ikke sin hjemmehjælp"
     )
     assert bk.earlier_topic([]) is None
+
+
+def test_the_earlier_topic_is_not_a_cancellation() -> None:
+    """A message cancelling or moving a meeting is not the matter (and may tell why,
+    with health details: citizen round 2, c05)."""
+    cancelled = ("hej jeg maa desvaerre melde afbud til telefonmoedet i morgen, min mor er "
+                 "kommet paa sygehuset. nummeret er y4yfu7")  # fmt: skip
+    story = "min mor er flyttet på plejehjem uden at vi blev spurgt"
+    assert bk.earlier_topic([cancelled, "ja", story]) == story
+    assert bk.earlier_topic([cancelled, "kan jeg flytte mødet til K7Q2MP"]) is None
+    # "flyttet" and "rykket" in a story are the matter, not a meeting being moved
+    chased = "jeg har rykket dem tre gange, og min mor er flyttet uden at blive spurgt"
+    assert bk.earlier_topic([chased]) == chased
