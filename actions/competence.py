@@ -24,7 +24,10 @@ from bot.features.competence.routing import (
     decide,
     follow_up,
 )
+from bot.features.handover.urgency import is_urgent
 from bot.language.answers import yes_no
+
+CASE_SLOT = "handover_case"  # set by the hand-over's receipt (actions/handover.py)
 
 # Remembered in ``competence_asked``: the limit on decisions has been said once.
 LIMIT_SAID = "limit_said"
@@ -54,6 +57,11 @@ class ActionCompetence(WithServices, Action):
         intent = (latest.get("intent") or {}).get("name")
         asked = tuple(tracker.get_slot("competence_asked") or ())
 
+        if asks_for_meeting(str(latest.get("text") or "")):
+            # "Kunne jeg få et telefonmøde med borgerrådgiveren om ...", also as the answer
+            # to a question ("ja som jeg skrev vil jeg gerne komme ind til jer"): the booking
+            # starts; the matter becomes the meeting's topic.
+            return [FollowupAction("action_booking_start")]
         answer = pending_answer(tracker)
         if answer is not None and tracker.get_slot("route"):
             return answer_question(tracker, data, answer, dispatcher)
@@ -67,10 +75,11 @@ class ActionCompetence(WithServices, Action):
             dispatcher.utter_message(response="utter_competence_no_question")
             return [SlotSet("clarify", None)]
         parse = Parse.from_rasa(latest)
-        if asks_for_meeting(parse.text):
-            # "Kunne jeg få et telefonmøde med borgerrådgiveren om ...": the booking starts;
-            # the matter becomes the meeting's topic.
-            return [FollowupAction("action_booking_start")]
+        if tracker.get_slot(CASE_SLOT) and is_urgent(parse.text):
+            # Just handed over, and it cannot wait: how to reach a person sooner.
+            phone = svc.contact().hovedtelefon
+            dispatcher.utter_message(response="utter_handover_urgent", telefon=phone)
+            return []
         decision = decide(parse, today, data, Context(asked=asked))
         letter_deadline = tracker.get_slot("letter_deadline")
         deadline = deadline_answer(parse.text, today, svc.deadline_rule(), letter_deadline)

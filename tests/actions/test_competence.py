@@ -128,3 +128,17 @@ def test_yes_without_a_pending_question_asks_for_the_matter() -> None:
     messages, events = run(make_tracker("ja", "affirm"))
     assert messages == [("utter_competence_no_question", {})]
     assert events == [SlotSet("clarify", None)]
+
+
+def test_after_a_hand_over_it_is_urgent_is_not_a_new_matter() -> None:
+    """ "fredag?? det er alt for lang tid det her haster" right after the receipt was once
+    told it is a political decision (citizen round 2, c25)."""
+    text = "fredag?? det er alt for lang tid det her haster"
+    messages, events = run(
+        make_tracker(text, "politisk_serviceniveau", slots={"handover_case": "BR-2026-0003"})
+    )
+    assert messages == [("utter_handover_urgent", {"telefon": "99 31 16 18"})]
+    assert events == []
+    # Without a case it is routed as before.
+    messages, _ = run(make_tracker(text, "politisk_serviceniveau"))
+    assert messages[0][0] != "utter_handover_urgent"

@@ -193,7 +193,11 @@ _MEETING_KIND = re.compile(
 
 _ASKS_FOR_MEETING = re.compile(
     r"\b(telefonmøde|personligt møde|møde på boulevarden|(et )?møde med (borgerrådgiver\w*|jer|en "
-    r"rådgiver)|en tid hos (jer|borgerrådgiver\w*)|book\w* (et |en )?(møde|tid))\b"
+    r"rådgiver)|en tid hos (jer|borgerrådgiver\w*)|book\w* (et |en )?(møde|tid)"
+    # "vil I ringe mig op i morgen", "kan borgerrådgiveren ringe til mig", "jeg skal have en
+    # tid hurtigst muligt", "komme ind til jer" (citizen round 2, c01-c03)
+    r"|ringe? mig op|(vil|kan) (i|du|borgerrådgiveren|en af jer) (ikke )?ringe (til )?mig"
+    r"|komme ind (til jer|og (snakke|tale)))\b"
 )
 
 
@@ -212,6 +216,8 @@ def wants_a_meeting(text: str, ranking: Sequence[Tuple[str, float]]) -> bool:
     """
     low = fold(text).lower()
     if _MEETING_KIND.search(low):  # "telefonmøde tak, næste uge tirsdag", "møde på boulevarden"
+        return True
+    if _ASKS_FOR_MEETING.search(low):  # in so many words, whatever the classifier thought
         return True
     likely = [name for name, conf in ranking[:3] if conf >= MIN_BOOKING_CONFIDENCE]
     return "book_meeting" in likely and bool(_MEETING_WISH.search(low))

@@ -75,7 +75,9 @@ def test_opening_message() -> None:
 def test_an_unsure_meeting_wish() -> None:
     ranking = (("inform", 0.6), ("book_meeting", 0.26))
     assert wants_a_meeting("kan jeg faa en tid hos jer i naeste uge", ranking)
-    assert not wants_a_meeting("kan jeg faa en tid hos jer", (("inform", 0.9),))
+    # Words that can only ask for a meeting do, whatever the classifier thought.
+    assert wants_a_meeting("kan jeg faa en tid hos jer", (("inform", 0.9),))
+    assert not wants_a_meeting("kan jeg faa hjaelp", (("inform", 0.9),))
     assert not wants_a_meeting("hvad betyder partshøring", ranking)
 
 
@@ -120,6 +122,13 @@ def test_a_meeting_asked_for_in_so_many_words() -> None:
     assert asks_for_meeting("Kunne jeg mon få et telefonmøde med borgerrådgiveren på mandag?")
     assert asks_for_meeting("jeg vil godt ha et møde med borgerrådgiveren om min sag")
     assert not asks_for_meeting("mit møde med jobcentret gik helt galt")
+    # citizen round 2 (c01-c03)
+    assert asks_for_meeting("Vil i ringe mig op i morgen efter kl 13? det drejer sig om min far")
+    assert asks_for_meeting("kan borgerrådgiveren ringe til mig")
+    assert asks_for_meeting("ja som jeg skrev vil jeg gerne komme ind til jer")
+    assert asks_for_meeting("jeg skal have en tid hos jer hurtigst muligt!!")
+    assert not asks_for_meeting("kommunen siger at de vil ringe til mig men det gør de aldrig")
+    assert not asks_for_meeting("det tog 3 måneder at få en tid hos speciallægen")
 
 
 @pytest.mark.parametrize(

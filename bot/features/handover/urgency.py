@@ -1,0 +1,20 @@
+"""After a hand-over: the citizen says it is urgent ("fredag?? det er alt for lang tid, det
+haster"). That is about the promised answer time, not a new matter to route (it was read
+as a complaint about service levels once: citizen round 2, c25)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.language.fold import fold
+
+_URGENT = re.compile(
+    r"\b(haster|hastende|akut|for lang tid|alt for længe|for længe|hurtigere|med det samme"
+    r"|i dag|nu med det samme|kan i ikke (ringe|svare) (før|tidligere|hurtigere))\b"
+)
+
+
+def is_urgent(text: str) -> bool:
+    """A short message saying the matter cannot wait (not a long new story)."""
+    low = fold(text or "").lower()
+    return len(low) <= 200 and bool(_URGENT.search(low))

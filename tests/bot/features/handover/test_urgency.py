@@ -1,0 +1,32 @@
+"""Telling "it is urgent" after a hand-over from a new matter (bot/features/handover/urgency.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.features.handover.urgency import is_urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fredag?? det er alt for lang tid det her haster",
+        "det haster altsaa",
+        "kan i ikke ringe foer?",
+        "det tager for lang tid, jeg skal bruge hjælp i dag",
+    ],
+)
+def test_urgent(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tak for hjælpen",
+        "jeg har også en sag om min søns skole",
+        "min sagsbehandler er ikke til at få fat i " * 10 + "det haster",  # a new long story
+    ],
+)
+def test_not_urgent(text: str) -> None:
+    assert not is_urgent(text)
