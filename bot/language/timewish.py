@@ -282,6 +282,14 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
     for _ in t.take(_ANY):
         recognized = True
 
+    # "det behøver ikke være torsdag, mandag eller tirsdag er bedre": one day left out, the
+    # days after it wished for (citizen round 2, c06).
+    for m in t.take(
+        rf"\bikke\s+(?:nødvendigvis\s+)?være\s+(?:om\s+|på\s+|en\s+)?(?P<wd>{_WD})(?:ene|en|e)?"
+    ):
+        excluded.add(WEEKDAYS[m.group("wd")])
+        recognized = True
+
     # Negated weekdays: "ikke mandag", "undtagen mandag og fredag".
     neg = re.compile(
         rf"\b(?:ikke|undtagen|bortset\s+fra|aldrig)\s+(?:om\s+|på\s+|en\s+|i\s+)?"
@@ -310,8 +318,10 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
             recognized = True
 
     # Bounds: "efter kl. 14", "fra 14", "før kl. 12", "senest kl. 12".
+    # "ikke før kl. 10" is from 10, "ikke efter kl. 14" until 14 (citizen round 2, c33).
     rx_bound = re.compile(
-        rf"\b(?P<op>efter|fra|senere\s+end|tidligst|før|inden|tidligere\s+end|senest)\s+"
+        rf"\b(?P<neg>ikke\s+)?"
+        rf"(?P<op>efter|fra|senere\s+end|tidligst|før|inden|tidligere\s+end|senest)\s+"
         rf"(?:kl\.\s*(?P<h1>{_HOUR})|(?P<h2>\d{{1,2}}(?::\d{{2}})?){_NOT_DATE}(?=[\s,.]|$))"
     )
     for m in t.take(rx_bound):
@@ -319,6 +329,9 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
         if h is None:
             continue
         op = re.sub(r"\s+", " ", m.group("op"))
+        if m.group("neg"):
+            op = {"før": "fra", "inden": "fra", "tidligere end": "fra", "efter": "før",
+                  "senere end": "før"}.get(op, op)  # fmt: skip
         if op in ("efter", "fra", "senere end", "tidligst"):
             window(h, None)
         elif op == "senest":

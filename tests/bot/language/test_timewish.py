@@ -172,3 +172,20 @@ def test_an_hour_that_does_not_suit_is_no_wish_for_it() -> None:
 def test_a_day_of_the_month_without_a_period() -> None:
     wish = parse_wish("tirsdag d 15 kl 11", datetime(2026, 12, 1, 14, 0, tzinfo=TZ))
     assert (wish.date_from, wish.at) == (date(2026, 12, 15), time(11))
+
+
+def test_negated_bounds_and_a_day_that_need_not_be() -> None:
+    """Citizen round 2: "ikke foer kl 10" was read as before 10 (c33), and "det behoever
+    ikke vaere torsdag, mandag eller tirsdag formiddag er bedre" offered Thursday (c06)."""
+    not_before = parse_wish("ikke foer kl 10", NOW)
+    assert (not_before.time_from, not_before.time_to) == (time(10), None)
+    not_after = parse_wish("ikke efter kl. 14", NOW)
+    assert (not_after.time_from, not_after.time_to) == (None, time(14))
+    other_day = parse_wish(
+        "det behoever ikke vaere torsdag, mandag eller tirsdag formiddag er bedre", NOW
+    )
+    assert other_day.weekdays == frozenset({0, 1})
+    assert other_day.excluded_weekdays == frozenset({3})
+    assert (other_day.time_from, other_day.time_to) == (time(8), time(12))
+    # A plain list after "ikke" still leaves every day in it out.
+    assert parse_wish("ikke mandag eller fredag", NOW).excluded_weekdays == frozenset({0, 4})
