@@ -5,12 +5,8 @@ meeting into a :class:`TimeWish`: a date range, allowed and excluded weekdays, a
 time-of-day window and/or an exact clock time. The booking slot search
 (``bot.features.booking``) consumes it (``TimeWish.allows(start)``,
 ``TimeWish.anchor(now)``). Everything is relative to a reference ``now`` (aware,
-Europe/Copenhagen); nothing reads the clock.
-
-Why our own parser and not dateparser or Duckling: docs/timewish.md (an evaluation).
-
-What it understands (days, negations, dates, weeks, times, windows, parts of the day,
-"hurtigst muligt"): docs/timewish.md.
+Europe/Copenhagen); nothing reads the clock. What it understands, and why our own parser
+and not dateparser or Duckling: docs/timewish.md (an evaluation).
 """
 
 from __future__ import annotations
@@ -282,11 +278,8 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
     for _ in t.take(_ANY):
         recognized = True
 
-    # "det behøver ikke være torsdag, mandag eller tirsdag er bedre": one day left out, the
-    # days after it wished for (citizen round 2, c06).
-    for m in t.take(
-        rf"\bikke\s+(?:nødvendigvis\s+)?være\s+(?:om\s+|på\s+|en\s+)?(?P<wd>{_WD})(?:ene|en|e)?"
-    ):
+    # "behøver ikke være torsdag, mandag eller tirsdag er bedre": Thursday out, the rest wished.
+    for m in t.take(rf"\bikke\s+(?:nødvendigvis\s+)?være\s+(?:om\s+|på\s+)?(?P<wd>{_WD})"):
         excluded.add(WEEKDAYS[m.group("wd")])
         recognized = True
 
@@ -317,11 +310,10 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
             window(lo, hi)
             recognized = True
 
-    # Bounds: "efter kl. 14", "fra 14", "før kl. 12", "senest kl. 12".
-    # "ikke før kl. 10" is from 10, "ikke efter kl. 14" until 14 (citizen round 2, c33).
+    # Bounds: "efter kl. 14", "fra 14", "før kl. 12", "senest kl. 12"; "ikke før kl. 10".
     rx_bound = re.compile(
-        rf"\b(?P<neg>ikke\s+)?"
-        rf"(?P<op>efter|fra|senere\s+end|tidligst|før|inden|tidligere\s+end|senest)\s+"
+        rf"\b(?P<neg>ikke\s+)?(?P<op>efter|fra|senere\s+end|tidligst|før|inden|tidligere\s+end"
+        rf"|senest)\s+"
         rf"(?:kl\.\s*(?P<h1>{_HOUR})|(?P<h2>\d{{1,2}}(?::\d{{2}})?){_NOT_DATE}(?=[\s,.]|$))"
     )
     for m in t.take(rx_bound):
@@ -329,9 +321,8 @@ def parse_wish(text: str, now: datetime) -> TimeWish:
         if h is None:
             continue
         op = re.sub(r"\s+", " ", m.group("op"))
-        if m.group("neg"):
-            op = {"før": "fra", "inden": "fra", "tidligere end": "fra", "efter": "før",
-                  "senere end": "før"}.get(op, op)  # fmt: skip
+        if m.group("neg"):  # "ikke før kl. 10" is from 10, "ikke efter kl. 14" until 14
+            op = {"før": "fra", "inden": "fra", "tidligere end": "fra", "efter": "før"}.get(op, op)
         if op in ("efter", "fra", "senere end", "tidligst"):
             window(h, None)
         elif op == "senest":
