@@ -3,11 +3,15 @@ case, its content, the messages that can be sent to training, and the live panel
 
 from __future__ import annotations
 
+from typing import Callable
+from urllib.parse import quote
+
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.features.cases import casework, flagging
+from bot.features.cases.casework import CaseError, CaseNotFound
 from bot.features.cases.content import CaseContent, cached_cases
 from bot.features.cases.tables import IN_PROGRESS, NEW
 from bot.features.handover.service import office_calendar
@@ -16,7 +20,7 @@ from bot.features.live.content import LiveTexts, cached_live
 from bot.features.staff.accounts import users_with_role
 from bot.features.staff.sessions import SessionUser
 from bot.features.staff.tables import RAADGIVER
-from bot.web.portal.deps import Portal
+from bot.web.portal.deps import PREFIX, Portal, see_other
 from bot.web.portal.views import render
 
 BOOKING_FILE = "booking.yml"
@@ -76,3 +80,26 @@ def case_page_response(
         "error": error,
     }
     return render(request, "case.html", context, status=status)
+
+
+def changed(
+    request: Request,
+    session: Session,
+    portal: Portal,
+    user: SessionUser,
+    number: str,
+    change: Callable[[], None],
+    ok: str,
+    anchor: str = "",
+) -> Response:
+    """Run a change of the case: back to the case page with ``ok``, or the page again
+    with the Danish error (400); an unknown case is the portal's 404."""
+    try:
+        change()
+    except CaseNotFound:
+        raise
+    except CaseError as exc:
+        return case_page_response(
+            request, session, portal, user, number, error=str(exc), status=400
+        )
+    return see_other(f"{PREFIX}/sager/{quote(number)}?ok={ok}{anchor}")

@@ -4,7 +4,6 @@ redirect back to the case (or the page again with a Danish error)."""
 
 from __future__ import annotations
 
-from typing import Callable
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -12,12 +11,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.features.cases import casework, flagging, pdf
-from bot.features.cases.casework import CaseError, CaseNotFound, QueueFilter
+from bot.features.cases.casework import CaseError, QueueFilter
 from bot.features.cases.tables import STATUSES
 from bot.features.staff.accounts import users_with_role
 from bot.features.staff.sessions import SessionUser
 from bot.features.staff.tables import RAADGIVER
-from bot.web.portal.case_page import case_content, case_page_response
+from bot.web.portal.case_page import case_content, case_page_response, changed
 from bot.web.portal.deps import (
     CSRF,
     DB,
@@ -99,7 +98,7 @@ def flag_for_training(
             )
         )
 
-    response = _change(request, session, portal, user, number, change, "traening")
+    response = changed(request, session, portal, user, number, change, "traening")
     if added == [False]:
         return see_other(f"{PREFIX}/sager/{quote(number)}?ok=traening-igen")
     return response
@@ -124,26 +123,6 @@ def case_pdf(
     return Response(data, media_type="application/pdf", headers=headers)
 
 
-def _change(
-    request: Request,
-    session: Session,
-    portal: Portal,
-    user: SessionUser,
-    number: str,
-    change: Callable[[], None],
-    ok: str,
-) -> Response:
-    try:
-        change()
-    except CaseNotFound:
-        raise
-    except CaseError as exc:
-        return case_page_response(
-            request, session, portal, user, number, error=str(exc), status=400
-        )
-    return see_other(f"{PREFIX}/sager/{quote(number)}?ok={ok}")
-
-
 @router.post("/{number}/note", dependencies=[CSRF])
 def add_note(
     request: Request,
@@ -156,7 +135,7 @@ def add_note(
     def change() -> None:
         casework.add_note(session, number, tekst, actor=user.actor, now=portal.clock.now())
 
-    return _change(request, session, portal, user, number, change, "note")
+    return changed(request, session, portal, user, number, change, "note")
 
 
 @router.post("/{number}/tildel", dependencies=[CSRF])
@@ -174,7 +153,7 @@ def assign(
         assignee = int(ansvarlig) if ansvarlig else None
         casework.assign(session, number, assignee, actor=user.actor, now=portal.clock.now())
 
-    return _change(request, session, portal, user, number, change, "tildelt")
+    return changed(request, session, portal, user, number, change, "tildelt")
 
 
 @router.post("/{number}/status", dependencies=[CSRF])
@@ -189,7 +168,7 @@ def set_status(
     def change() -> None:
         casework.set_status(session, number, status, actor=user.actor, now=portal.clock.now())
 
-    return _change(request, session, portal, user, number, change, "status")
+    return changed(request, session, portal, user, number, change, "status")
 
 
 @router.post("/{number}/maerker", dependencies=[CSRF])
@@ -204,7 +183,7 @@ def set_tags(
     def change() -> None:
         casework.set_tags(session, number, maerker, actor=user.actor, now=portal.clock.now())
 
-    return _change(request, session, portal, user, number, change, "maerker")
+    return changed(request, session, portal, user, number, change, "maerker")
 
 
 @router.post("/{number}/afslut", dependencies=[CSRF])
@@ -226,7 +205,7 @@ def close(
             now=portal.clock.now(),
         )
 
-    return _change(request, session, portal, user, number, change, "afsluttet")
+    return changed(request, session, portal, user, number, change, "afsluttet")
 
 
 @router.post("/{number}/bevar", dependencies=[CSRF])
@@ -242,4 +221,4 @@ def legal_hold(
         hold = bevar == "ja"
         casework.set_legal_hold(session, number, hold, actor=user.actor, now=portal.clock.now())
 
-    return _change(request, session, portal, user, number, change, "bevar")
+    return changed(request, session, portal, user, number, change, "bevar")

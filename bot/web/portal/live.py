@@ -5,28 +5,24 @@ redirect to the case's live panel; ``GET .../live`` is what the panel's script p
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict
-from urllib.parse import quote
+from typing import Any, Dict
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.features.cases.casework import CaseError
 from bot.features.live import service as live
 from bot.features.staff.sessions import SessionUser
 from bot.features.staff.tables import RAADGIVER
-from bot.web.portal.case_page import case_page_response, live_texts, live_view, office_open
+from bot.web.portal.case_page import changed, live_texts, live_view, office_open
 from bot.web.portal.deps import (
     CSRF,
     DB,
-    PREFIX,
     USER,
     Portal,
     PortalRoute,
     get_portal,
     require,
-    see_other,
 )
 from bot.web.portal.views import STATIC_DIR
 
@@ -60,24 +56,6 @@ def poll(
     return JSONResponse(body)
 
 
-def _change(
-    request: Request,
-    session: Session,
-    portal: Portal,
-    user: SessionUser,
-    number: str,
-    change: Callable[[], None],
-    ok: str,
-) -> Response:
-    try:
-        change()
-    except CaseError as exc:
-        return case_page_response(
-            request, session, portal, user, number, error=str(exc), status=400
-        )
-    return see_other(f"{PREFIX}/sager/{quote(number)}?ok={ok}#h-live")
-
-
 @cases.post("/{number}/live/start", dependencies=[CSRF])
 def start(
     request: Request,
@@ -93,7 +71,7 @@ def start(
             pause=portal.pause, tz=portal.settings.timezone,
         )  # fmt: skip
 
-    return _change(request, session, portal, user, number, change, "live")
+    return changed(request, session, portal, user, number, change, "live", "#h-live")
 
 
 @cases.post("/{number}/live/besked", dependencies=[CSRF])
@@ -108,7 +86,7 @@ def write(
     def change() -> None:
         live.write(session, number, tekst, actor=user.actor, now=portal.clock.now())
 
-    return _change(request, session, portal, user, number, change, "live-besked")
+    return changed(request, session, portal, user, number, change, "live-besked", "#h-live")
 
 
 @cases.post("/{number}/live/afslut", dependencies=[CSRF])
@@ -125,7 +103,7 @@ def give_back(
             texts=live_texts(portal), pause=portal.pause,
         )  # fmt: skip
 
-    return _change(request, session, portal, user, number, change, "live-slut")
+    return changed(request, session, portal, user, number, change, "live-slut", "#h-live")
 
 
 router.include_router(cases)
