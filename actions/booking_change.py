@@ -6,24 +6,23 @@
   (at most ``MAX_CHANGE_ATTEMPTS`` failed look-ups per conversation), the new time
   when moving, the confirmation.
 - ``action_ask_booking_reference``: asks, or ends the form after too many look-ups.
-- ``action_ask_booking_slot_start``: free times as buttons
-  (``/inform{"slot_start":"2025-12-03T10:00+01:00"}``), for both forms.
-- ``action_ask_booking_confirmed``: the summary to confirm (new booking, cancel, move).
 - ``action_cancel_booking``, ``action_move_booking``: the submits.
 
 Decisions in bot.features.booking; ``Turn`` and the rest both forms share in
-actions/booking.py.
+actions/booking_turn.py, the time and summary questions of both forms in
+actions/booking_questions.py.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, List, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.booking_slots import BOOK_NEW, ENDED
 from actions.booking_turn import (
     FAILURES,
     BookingAction,
@@ -32,13 +31,15 @@ from actions.booking_turn import (
     TimeAndConfirmation,
     Turn,
     back_to_form,
+    end_form,
     reset,
 )
 from actions.forms import FORM_STOPPED, CitizenFormValidation, answer, latest_intent, latest_text
 from bot.features import booking as bk
 
-CHANGE_SLOTS = [S.REFERENCE, S.CHANGE_CONTACT, S.START, S.WISH, S.LABEL, S.CONFIRMED]
+CHANGE_SLOTS = [S.REFERENCE, S.CHANGE_CONTACT, S.START, S.WISH, S.LABEL, S.CONFIRMED, S.CHANGE_END]
 INTRO = {bk.CANCEL: "utter_booking_change_intro_cancel", bk.MOVE: "utter_booking_change_intro_move"}
+KNOWN = {bk.CANCEL: "utter_booking_change_known_cancel", bk.MOVE: "utter_booking_change_known_move"}
 ABORTED: bk.Reply = ("utter_booking_change_aborted", {})
 
 
@@ -46,8 +47,22 @@ def _done() -> List[EventType]:
     return [*reset([*CHANGE_SLOTS, FORM_STOPPED]), SlotSet(S.KIND, None)]
 
 
-def _end_form() -> List[EventType]:
-    return [ActiveLoop(None), SlotSet(S.REQUESTED, None)]
+def _book_new() -> List[EventType]:
+    """The change form's slots cleared, and a new booking started instead."""
+    return [*_done(), FollowupAction("action_booking_start")]
+
+
+def _ended_early(turn: Turn) -> List[EventType] | None:
+    """The submit's events when the form ended before its summary (None: it did not)."""
+    end = turn.tracker.get_slot(S.CHANGE_END)
+    if end == BOOK_NEW:
+        return _book_new()
+    return _done() if end == ENDED else None
+
+
+def _stop_form(end: str) -> Slots:
+    """Ends the change form from a validation: no more questions, the submit sees ``end``."""
+    return {FORM_STOPPED: True, S.CHANGE_END: end, S.REFERENCE: None, S.CHANGE_CONTACT: None}
 
 
 class ActionBookingChangeStart(BookingAction):
@@ -59,12 +74,19 @@ class ActionBookingChangeStart(BookingAction):
     def act(self, turn: Turn) -> List[EventType]:
         text = latest_text(turn.tracker)
         kind = bk.change_kind(text, latest_intent(turn.tracker))
-        turn.say((INTRO[kind], {}))
-        reference = SlotSet(S.REFERENCE, bk.find_reference(text))
+        found = bk.find_reference(text)
+        cancelled = turn.tracker.get_slot(S.CANCELLED)
+        if kind == bk.MOVE and cancelled and found in (None, cancelled):
+            # "kan vi finde en ny tid" just after cancelling: a new meeting, not a move.
+            turn.say(("utter_booking_cancelled_book_new", {}))
+            return _book_new()
+        turn.say((KNOWN[kind], {"reference": found}) if found else (INTRO[kind], {}))
         # "flyt det til fredag": the new time wish is used when the times are offered.
-        wish = bk.read_opening(text, turn.now).time_wish if kind == bk.MOVE else None
-        events = [SlotSet(S.KIND, kind), *reset([*CHANGE_SLOTS, FORM_STOPPED]), reference]
-        return [*events, SlotSet(S.WISH, wish)]
+        wish = None
+        if kind == bk.MOVE:  # not the current meeting's day ("min tid på torsdag")
+            wish = bk.read_opening(bk.move_wish_text(text), turn.now).time_wish
+        events = [SlotSet(S.KIND, kind), *reset([*CHANGE_SLOTS, FORM_STOPPED])]
+        return [*events, SlotSet(S.REFERENCE, found), SlotSet(S.WISH, wish)]
 
 
 class ValidateBookingChangeForm(TimeAndConfirmation, CitizenFormValidation):
@@ -83,6 +105,8 @@ class ValidateBookingChangeForm(TimeAndConfirmation, CitizenFormValidation):
     ) -> Slots:
         """ "Nej, jeg vil FLYTTE det, ikke aflyse": the same form goes on as the other kind."""
         text = str(value or "")
+        if bk.wants_new_booking(text):  # "jeg vil bare booke en ny tid"
+            return _stop_form(BOOK_NEW)
         other = bk.switched_kind(text, tracker.get_slot(S.KIND))
         if other is None:
             return self._reference(value, dispatcher)
@@ -112,8 +136,11 @@ class ValidateBookingChangeForm(TimeAndConfirmation, CitizenFormValidation):
             turn.failed("look-up", exc)
             return {S.CHANGE_CONTACT: None}
         if not bk.is_changeable(current.status, current.start, turn.now):
+            if tracker.get_slot(S.KIND) == bk.MOVE:  # a new meeting instead, no loop
+                turn.say(("utter_booking_not_movable_book_new", {}))
+                return _stop_form(BOOK_NEW)
             turn.say(("utter_booking_not_changeable", {"telefon": turn.phone}))
-            return {S.REFERENCE: None, S.CHANGE_CONTACT: None}
+            return _stop_form(ENDED)
         return {S.CHANGE_CONTACT: contact.text}
 
 
@@ -126,64 +153,9 @@ class ActionAskBookingReference(BookingAction):
     def act(self, turn: Turn) -> List[EventType]:
         if int(turn.tracker.get_slot(S.ATTEMPTS) or 0) >= bk.MAX_CHANGE_ATTEMPTS:
             turn.say(("utter_booking_change_too_many", {"telefon": turn.phone}))
-            return _end_form()
+            return end_form()
         turn.say(("utter_ask_booking_reference", {}))
         return []
-
-
-class ActionAskBookingSlotStart(BookingAction):
-    """Offer free times as buttons, following the citizen's time wish if any."""
-
-    def name(self) -> str:
-        return "action_ask_booking_slot_start"
-
-    def act(self, turn: Turn) -> List[EventType]:
-        try:
-            texts = turn.texts()
-            with turn.unit_of_work() as session:
-                moving, wish = turn.moving_id(session), turn.slot(S.WISH)
-                plan = bk.offer_times(session, wish, exclude_booking_id=moving, **turn.when)
-        except FAILURES as exc:
-            turn.failed("slot search", exc)
-            return _end_form()
-        if not plan.slots:
-            turn.say((plan.response, {"telefon": turn.phone}))
-            return _end_form()
-        turn.say((plan.response, {"buttons": [bk.slot_button(s, texts) for s in plan.slots]}))
-        return []
-
-
-class ActionAskBookingConfirmed(BookingAction):
-    """The summary to confirm: new booking, cancellation or move."""
-
-    def name(self) -> str:
-        return "action_ask_booking_confirmed"
-
-    def act(self, turn: Turn) -> List[EventType]:
-        try:
-            texts = turn.texts()
-            if not turn.changing:
-                turn.say(("utter_booking_confirm_new", _summary(turn, texts)))
-                return []
-            with turn.unit_of_work() as session:
-                current = turn.current(session)
-        except FAILURES as exc:
-            turn.failed("look-up for confirmation", exc)
-            return _end_form()
-        label = turn.tracker.get_slot(S.LABEL)
-        turn.say(bk.change_summary(turn.slot(S.KIND), current, label, texts))
-        return []
-
-
-def _summary(turn: Turn, texts: bk.OfficeTexts) -> Dict[str, Any]:
-    get = turn.tracker.get_slot
-    return {
-        "tidspunkt": get(S.LABEL),
-        "moedeform": texts.meeting_type_label(str(get(S.MEETING_TYPE))),
-        "emne": get(S.TOPIC),
-        "navn": get(S.NAME),
-        "kontakt": get(S.CONTACT),
-    }
 
 
 def _change(
@@ -210,12 +182,16 @@ class ActionCancelBooking(BookingAction):
         return "action_cancel_booking"
 
     def act(self, turn: Turn) -> List[EventType]:
+        early = _ended_early(turn)
+        if early is not None:
+            return early
         if turn.stopped() or not turn.confirmed(ABORTED):
             return _done()
         done = _change(turn, bk.cancel)
-        if done is not None:
-            turn.say(*bk.cancelled_replies(*done))
-        return _done()
+        if done is None:
+            return _done()
+        turn.say(*bk.cancelled_replies(*done))
+        return [*_done(), SlotSet(S.CANCELLED, done[0].reference)]
 
 
 class ActionMoveBooking(BookingAction):
@@ -223,6 +199,9 @@ class ActionMoveBooking(BookingAction):
         return "action_move_booking"
 
     def act(self, turn: Turn) -> List[EventType]:
+        early = _ended_early(turn)
+        if early is not None:
+            return early
         if turn.stopped() or not turn.confirmed(ABORTED):
             return _done()
         start = bk.parse_slot_key(turn.slot(S.START), turn.tz)

@@ -10,6 +10,12 @@ class S:  # the forms and slots (domain.yml)
     CONTACT, CONFIRMED = "booking_contact", "booking_confirmed"
     REFERENCE, CHANGE_CONTACT = "booking_reference", "booking_change_contact"
     KIND, ATTEMPTS = "booking_change_kind", "booking_change_attempts"
+    # How the change form ended early (BOOK_NEW: a new booking follows) and the meeting
+    # this conversation cancelled (a "new time" for it is a new booking, not a move).
+    CHANGE_END, CANCELLED = "booking_change_end", "booking_cancelled_reference"
+
+
+BOOK_NEW, ENDED = "book_new", "ended"  # values of S.CHANGE_END
 
 
 BOOKING_SLOTS = [S.TOPIC, S.MEETING_TYPE, S.START, S.WISH, S.LABEL, S.NAME, S.CONTACT, S.CONFIRMED]

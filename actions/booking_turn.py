@@ -121,6 +121,11 @@ def reset(names: List[str]) -> List[EventType]:
     return [SlotSet(name, None) for name in names]
 
 
+def end_form() -> List[EventType]:
+    """Ends the active form without its submit (the citizen was told why)."""
+    return [ActiveLoop(None), SlotSet(S.REQUESTED, None)]
+
+
 def back_to_form(form: str, start: datetime) -> List[EventType]:
     """The wanted time was taken meanwhile: back into the form with offers near it."""
     wish = SlotSet(S.WISH, start.isoformat(timespec="minutes"))

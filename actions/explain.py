@@ -14,12 +14,15 @@ from actions.services import WithServices
 from bot.app.bootstrap import Services
 from bot.features.competence.deadline import letter_rule, slot_value
 from bot.features.explain.letters import citizens_own_words, replies_for_message
+from bot.features.explain.outcome import letter_outcome
 from bot.infra.spacy import load_nlp
 from bot.language.deadlines import find_deadlines
 
 logger = logging.getLogger(__name__)
 
 LETTER_INTENT = "indsat_brev"
+OUTCOME_SLOT = "letter_outcome"
+OUTCOME_MIN_CHARS = 60  # a letter, not "hvad betyder afslag?"
 
 
 class ActionExplain(WithServices, Action):
@@ -64,4 +67,6 @@ class ActionExplain(WithServices, Action):
         for response, values in replies:
             dispatcher.utter_message(response=response, **values)
         own = letter_rule(find_deadlines(text), svc.deadline_rule())
-        return [SlotSet("letter_deadline", slot_value(own))] if own else []
+        events = [SlotSet("letter_deadline", slot_value(own))] if own else []
+        outcome = letter_outcome(text) if len(text) > OUTCOME_MIN_CHARS else None
+        return [*events, SlotSet(OUTCOME_SLOT, outcome)] if outcome else events

@@ -25,6 +25,7 @@ from rasa_sdk.types import DomainDict
 from actions.explain import ActionExplain
 from actions.forms import FORM_STOPPED, CitizenFormValidation, latest_text, stopped
 from actions.services import WithServices
+from bot.features.fuldmagt.followup import signing_answer, writes_as_helper
 from bot.features.fuldmagt.service import (
     InvalidAddress,
     RequestStatus,
@@ -34,7 +35,6 @@ from bot.features.fuldmagt.service import (
 )
 from bot.infra.db import session_scope
 from bot.language.answers import yes_no
-from bot.language.relatives import for_someone_else
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +64,27 @@ class ActionFuldmagtIntro(WithServices, Action):
             await ActionExplain(self.services).run(dispatcher, tracker, domain)
             return [FollowupAction("action_listen")]
         contact = self.services.contact()
-        # A relative asking ("jeg vil hjælpe min far") is the one who gets the fuldmagt.
-        helper = for_someone_else(text)
+        signing = signing_answer(text, about_fuldmagt=True)
+        if signing is not None and _requested_before(tracker):
+            # "kan man lave en fuldmagt, hvis han ikke kan skrive under": the question,
+            # not the order again (the form was sent in this conversation).
+            dispatcher.utter_message(response=signing, telefon=contact.hovedtelefon)
+            return [FollowupAction("action_listen")]
+        # A relative asking ("jeg vil hjælpe min far") is the one who gets the fuldmagt;
+        # "så min søn kan tale med jer på mine vegne" is the citizen giving it.
+        helper = writes_as_helper(text)
         dispatcher.utter_message(response=EXPLAIN_HELPER if helper else "utter_fuldmagt_explain")
         dispatcher.utter_message(response="utter_fuldmagt_phone", telefon=contact.hovedtelefon)
         given = None if text.startswith("/") else extract_address(text)
         return [*_reset_slots(), SlotSet(EMAIL_SLOT, given if given and "@" in given else None)]
+
+
+def _requested_before(tracker: Tracker) -> bool:
+    """Whether this conversation already ordered the fuldmagt (action_send_fuldmagt ran)."""
+    return any(
+        e.get("event") == "action" and e.get("name") == "action_send_fuldmagt"
+        for e in tracker.events
+    )
 
 
 class ValidateFuldmagtForm(WithServices, CitizenFormValidation):
@@ -98,6 +113,11 @@ class ValidateFuldmagtForm(WithServices, CitizenFormValidation):
         try:
             address = address_from_message(str(value or ""))
         except InvalidAddress:
+            signing = signing_answer(str(value or ""), about_fuldmagt=True)
+            if signing is not None:  # a question at the address question: answer it
+                phone = self.services.contact().hovedtelefon
+                dispatcher.utter_message(response=signing, telefon=phone)
+                return {EMAIL_SLOT: None}
             dispatcher.utter_message(response="utter_fuldmagt_invalid_email")
             return {EMAIL_SLOT: None}
         result: Dict[str, Any] = {EMAIL_SLOT: address}

@@ -9,11 +9,15 @@ from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.competence import answer_question, pending_answer, respond
+from actions.explain import OUTCOME_SLOT
 from actions.services import WithServices
 from bot.features.booking.wording import wants_a_meeting
 from bot.features.competence.deadline import answer as deadline_answer
 from bot.features.competence.fallback import second_in_a_row, suggestions
 from bot.features.competence.routing import Context, Parse, build_route, decide, likely_route
+from bot.features.explain.outcome import RESPONSES as OUTCOME_RESPONSES
+from bot.features.explain.outcome import asks_outcome
+from bot.features.fuldmagt.followup import signing_answer
 from bot.language.tone import is_upset
 
 
@@ -38,6 +42,12 @@ class ActionSessionStart(WithServices, Action):
 
 
 DEADLINE_GUIDE_ROUTE = "borgerraadgiver_klagevejledning"
+RECENT = 3  # the citizen's last messages that set what a follow-up is about
+
+
+def _about_fuldmagt(user_intents: List[str | None]) -> bool:
+    """Whether one of the citizen's last messages (before this one) was about the fuldmagt."""
+    return "request_fuldmagt" in user_intents[-RECENT - 1 : -1]
 
 
 class ActionFallback(WithServices, Action):
@@ -74,6 +84,15 @@ class ActionFallback(WithServices, Action):
             dispatcher.utter_message(response="utter_fallback_human")
             return []
         parse = Parse.from_rasa(tracker.latest_message or {})
+        outcome = tracker.get_slot(OUTCOME_SLOT)
+        if outcome in OUTCOME_RESPONSES and asks_outcome(parse.text):
+            # "saa jeg har faaet nej?" after a pasted letter: what the letter says.
+            dispatcher.utter_message(response=OUTCOME_RESPONSES[outcome])
+            return []
+        signing = signing_answer(parse.text, about_fuldmagt=_about_fuldmagt(user_intents))
+        if signing is not None:  # "skal min søn også skrive under?" after the fuldmagt
+            dispatcher.utter_message(response=signing, telefon=svc.contact().hovedtelefon)
+            return []
         if wants_a_meeting(parse.text, parse.ranking):
             return [FollowupAction("action_booking_start")]
         today = svc.clock.today()

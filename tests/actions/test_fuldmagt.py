@@ -124,6 +124,34 @@ def test_intro_to_a_relative_who_wants_to_help(no_db) -> None:
     assert messages[0] == msg("utter_fuldmagt_explain_helper")
 
 
+def test_intro_to_a_citizen_who_gives_a_relative_the_fuldmagt(no_db) -> None:
+    """QA round 2, c07: "så min søn kan snakke med jer på mine vegne" - she gives it."""
+    text = "hej kan i maile mig den der blanket saa min soen kan snakke med jer paa mine vegne"
+    _, messages = run(ActionFuldmagtIntro(no_db), tracker(text=text, intent="request_fuldmagt"))
+    assert messages[0] == msg("utter_fuldmagt_explain")
+
+
+def test_a_signing_question_after_the_order_is_answered_not_ordered_again(no_db) -> None:
+    """QA round 2, c09: "kan man lave en fuldmagt hvis han ikke kan skrive under" after the
+    fuldmagt was sent started the order again and asked for the address."""
+    trk = tracker(text="kan man lave en fuldmagt hvis han ikke kan skrive under")
+    trk.latest_message["intent"] = {"name": "request_fuldmagt", "confidence": 1.0}
+    trk.events.insert(0, {"event": "action", "name": "action_send_fuldmagt"})
+    events, messages = run(ActionFuldmagtIntro(no_db), trk)
+    assert events == [FollowupAction("action_listen")]
+    assert messages == [msg("utter_fuldmagt_cannot_sign", telefon=PHONE)]
+
+
+def test_a_signing_question_at_the_address_question_is_answered(no_db) -> None:
+    typed = "hvad hvis han ikke selv kan skrive under?"
+    trk = tracker(
+        {"requested_slot": "fuldmagt_email"}, text=typed, candidates={"fuldmagt_email": typed}
+    )
+    events, messages = run(ValidateFuldmagtForm(no_db), trk)
+    assert events == [SlotSet("fuldmagt_email", None)]  # the question is asked again
+    assert messages == [msg("utter_fuldmagt_cannot_sign", telefon=PHONE)]  # no "ligner ikke"
+
+
 def test_intro_takes_an_address_from_the_opening_message(no_db) -> None:
     trk = tracker(text="send mig en fuldmagt på karen@eksempel.dk tak", intent="request_fuldmagt")
     events, _ = run(ActionFuldmagtIntro(no_db), trk)

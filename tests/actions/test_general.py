@@ -119,3 +119,25 @@ def test_a_meeting_type_outside_the_form_starts_the_booking() -> None:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
     assert events == [{"event": "followup", "timestamp": None, "name": "action_booking_start"}]
+
+
+def test_a_question_about_signing_after_the_fuldmagt_is_answered() -> None:
+    """QA round 2, c07: "skal min soen ogsaa skrive under?" got "Det forstod jeg ikke"."""
+    earlier = [user_event("send mig en fuldmagt", "request_fuldmagt"), user_event("ja", "affirm")]
+    tracker = make_tracker("skal min soen ogsaa skrive under?", "nlu_fallback", 0.3, events=earlier)
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
+    assert dispatcher.messages[0]["response"] == "utter_fuldmagt_both_sign"
+    assert len(dispatcher.messages) == 1
+
+
+def test_yes_or_no_after_a_letter_is_answered_from_the_letter() -> None:
+    """QA round 2, c20: "saa jeg har faaet nej?" after a refusal got "Det forstod jeg ikke"."""
+    tracker = make_tracker(
+        "saa jeg har faaet nej?", "nlu_fallback", 0.3, slots={"letter_outcome": "nej"}
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_explain_outcome_no"]

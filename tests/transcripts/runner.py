@@ -10,7 +10,8 @@ what must be true of the reply (``expect``):
 - ``not_says``: patterns that must not match;
 - ``asks``: a pattern the last message of the turn must match;
 - ``messages`` / ``max_messages``: the number of messages in the turn;
-- ``buttons``: patterns that must each match a button title; ``no_buttons: true``;
+- ``buttons``: patterns that must each match a button title; ``not_buttons``: patterns
+  no button title may match; ``no_buttons: true``;
 - ``errors_ok: true``: the citizen caused an error message (a bad address) here;
 - ``capture: {name: pattern}``: remember the pattern's first group (a booking
   number) so a later turn can write ``{name}``, in its text and in its patterns.
@@ -245,6 +246,8 @@ def check_turn(
     titles = [b["title"] for b in reply.buttons]
     for pat in exp.get("buttons", []):
         assert any(re.search(pat, t, re.I) for t in titles), f"no button {pat!r}" + where
+    for pat in exp.get("not_buttons", []):
+        assert not any(re.search(pat, t, re.I) for t in titles), f"button {pat!r}" + where
     if exp.get("no_buttons"):
         assert not titles, "unexpected buttons" + where
     if not exp.get("errors_ok"):

@@ -97,13 +97,17 @@ from bot.features.booking.wording import (
     earlier_topic,
     find_reference,
     meeting_type_answer,
+    move_wish_text,
     read_opening,
     reference_answer,
     refers_to_earlier,
     switched_kind,
+    wants_new_booking,
 )
 
 __all__ = [
+    "move_wish_text",
+    "wants_new_booking",
     "earlier_topic",
     "refers_to_earlier",
     "meeting_type_and_wish",

@@ -153,6 +153,36 @@ def change_kind(text: str, intent: str | None) -> str:
     return change_kind_from_text(text) or (MOVE if intent == "move_booking" else CANCEL)
 
 
+_NEW_BOOKING = re.compile(
+    r"\b(book\w*|bestil\w*|finde|få|have|lave) (mig |os )?(en |et )?(helt )?ny(e|t)? "
+    r"(tid|møde|aftale|booking)\b|\bnyt møde\b|\bny booking\b",
+    re.I,
+)
+
+
+def wants_new_booking(text: str) -> bool:
+    """ "jeg vil bare booke en ny tid": a new meeting, not a change of the old one."""
+    return bool(_NEW_BOOKING.search(fold(text or "").lower()))
+
+
+_MOVE_TO = re.compile(r"\b(flyt\w*|ryk\w*|ændre?\w*|omlægge)\b.*?\btil\b(?P<wish>.+)$", re.I | re.S)
+_CURRENT_MEETING = re.compile(
+    r"\b(min tid|mit møde|mødet|tiden|telefonmødet|aftalen)( (på|om|i|den|d\.))? "
+    r"(\w+dag(en)?|i morgen|\d{1,2}\.?( \w+)?)\b",
+    re.I,
+)
+
+
+def move_wish_text(text: str) -> str:
+    """The part of a move request that says the new time: "rykke min tid på torsdag til en
+    formiddag i næste uge" wishes "en formiddag i næste uge", not Thursday."""
+    low = fold(text or "")
+    moved_to = _MOVE_TO.search(low)
+    if moved_to:
+        return moved_to.group("wish").strip()
+    return _CURRENT_MEETING.sub(" ", low).strip()
+
+
 def switched_kind(text: str, kind: str | None) -> str | None:
     """The other kind when the answer asks for it ("nej, jeg vil FLYTTE det"), else None."""
     said = change_kind_from_text(text)

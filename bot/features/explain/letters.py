@@ -29,6 +29,8 @@ from bot.core.clock import Clock
 from bot.core.settings import ROOT
 from bot.features.explain.glossary import Glossary, Term, TermHit, unique_keys
 from bot.features.explain.laws import LawBook, LawRef
+from bot.features.explain.outcome import RESPONSES as OUTCOME_RESPONSES
+from bot.features.explain.outcome import letter_outcome
 from bot.language.deadlines import (
     Deadline,
     find_deadlines,
@@ -66,10 +68,13 @@ _LETTER_MARKERS: Tuple[Tuple[re.Pattern[str], int], ...] = tuple(
         (r"^\s*kære\b", 1),
         (r"\bafgørelse\s+om\b|\bpartshøring\s+(?:om|i|vedr)", 1),
         (r"§", 1),
-        (r"\bvi\s+har\s+(?:truffet|modtaget|besluttet|vurderet|lagt\s+vægt)"
-         r"|\bdu\s+har\s+(?:søgt|ansøgt)|\bkommunen\s+har\s+(?:truffet|besluttet|vurderet)"
-         r"|\bvi\s+skriver\s+til\s+dig|\bdu\s+(?:får|har\s+fået)\s+(?:afslag|bevilget)"
-         r"|\bvi\s+(?:kan|vil)\s+(?:ikke\s+)?(?:bevilge|imødekomme)", 1),
+        (
+            r"\bvi\s+har\s+(?:truffet|modtaget|besluttet|vurderet|lagt\s+vægt)"
+            r"|\bdu\s+har\s+(?:søgt|ansøgt)|\bkommunen\s+har\s+(?:truffet|besluttet|vurderet)"
+            r"|\bvi\s+skriver\s+til\s+dig|\bdu\s+(?:får|har\s+fået)\s+(?:afslag|bevilget)"
+            r"|\bvi\s+(?:kan|vil)\s+(?:ikke\s+)?(?:bevilge|imødekomme)",
+            1,
+        ),
         (r"\b(?:forvaltning|jobcent|myndighedsafdeling|visitationen)\w*", 1),
     )
 )
@@ -196,7 +201,7 @@ class Complaint:
 def _guide_section(text: str) -> str | None:
     heading = _KLAGE_HEADING.search(text)
     if heading:
-        return text[heading.start():]
+        return text[heading.start() :]
     cue = _KLAGE_CUE.search(text)
     if cue:
         start = max(text.rfind(".", 0, cue.start()), text.rfind("\n", 0, cue.start())) + 1
@@ -227,6 +232,7 @@ def analyse_complaint(text: str, lawbook: LawBook) -> Complaint:
 
 # --- analysis -------------------------------------------------------------------------------
 
+
 @dataclass
 class Analysis:
     text: str
@@ -239,6 +245,7 @@ class Analysis:
     letter_date: date | None = None
     receipt_date: date | None = None
     is_letter: bool = False
+    outcome: str | None = None  # nej / ja / delvist (bot.features.explain.outcome)
 
     def as_json(self) -> dict:
         return {
@@ -288,6 +295,7 @@ def analyse(
         letter_date=letter_date,
         receipt_date=receipt_date,
         is_letter=looks_like_letter(cleaned),
+        outcome=letter_outcome(cleaned),
     )
 
 
@@ -312,6 +320,7 @@ def explain(
 
 # --- replies (domain response names + variables) ------------------------------------------
 
+
 def _deadline_reply(d: Deadline, today: date) -> Reply:
     if d.authority:
         return "utter_explain_deadline_authority", {"frist": d.text}
@@ -322,10 +331,14 @@ def _deadline_reply(d: Deadline, today: date) -> Reply:
         return "utter_explain_deadline_passed", dato
     if d.base == "modtagelse" and d.base_date:
         return "utter_explain_deadline_from_receipt", {
-            **dato, "modtaget": format_date_da(d.base_date)}
+            **dato,
+            "modtaget": format_date_da(d.base_date),
+        }
     if d.base == "brevdato" and d.base_date:
         return "utter_explain_deadline_from_letter", {
-            **dato, "brevdato": format_date_da(d.base_date)}
+            **dato,
+            "brevdato": format_date_da(d.base_date),
+        }
     return "utter_explain_deadline_fixed", dato
 
 
@@ -336,12 +349,24 @@ def _law_replies(laws: Sequence[LawRef]) -> List[Reply]:
         if law.law is None:
             unknown.append(law.text)
         elif law.paragraph_about:
-            replies.append(("utter_explain_law", {
-                "tekst": law.text, "lov": law.law_name, "om_loven": law.law_about,
-                "om_paragraffen": law.paragraph_about}))
+            replies.append(
+                (
+                    "utter_explain_law",
+                    {
+                        "tekst": law.text,
+                        "lov": law.law_name,
+                        "om_loven": law.law_about,
+                        "om_paragraffen": law.paragraph_about,
+                    },
+                )
+            )
         else:
-            replies.append(("utter_explain_law_general", {
-                "tekst": law.text, "lov": law.law_name, "om_loven": law.law_about}))
+            replies.append(
+                (
+                    "utter_explain_law_general",
+                    {"tekst": law.text, "lov": law.law_name, "om_loven": law.law_about},
+                )
+            )
     if unknown:
         replies.append(("utter_explain_law_unknown", {"tekst": ", ".join(unknown)}))
     return replies
@@ -358,8 +383,12 @@ def _complaint_replies(c: Complaint, lawbook: LawBook) -> List[Reply]:
     elif c.body:
         replies.append(("utter_explain_klage_body", {"klageinstans": c.body}))
     if c.channels:
-        replies.append(("utter_explain_klage_channels", {
-            "kanaler": "\n".join(f"- {lawbook.channel_text(k)}" for k in c.channels)}))
+        replies.append(
+            (
+                "utter_explain_klage_channels",
+                {"kanaler": "\n".join(f"- {lawbook.channel_text(k)}" for k in c.channels)},
+            )
+        )
     return replies
 
 
@@ -373,11 +402,16 @@ def plan_replies(analysis: Analysis, letter: bool, lawbook: LawBook) -> List[Rep
 def _question_replies(a: Analysis) -> List[Reply]:
     replies: List[Reply] = []
     for term in a.terms[:MAX_TERMS_IN_QUESTION]:
-        replies.append(("utter_explain_term", {
-            "term": term.term, "explanation": term.explanation, "for_dig": term.for_dig}))
+        replies.append(
+            (
+                "utter_explain_term",
+                {"term": term.term, "explanation": term.explanation, "for_dig": term.for_dig},
+            )
+        )
         if term.hjemmel:
-            replies.append(("utter_explain_term_hjemmel", {
-                "term": term.term, "hjemmel": term.hjemmel}))
+            replies.append(
+                ("utter_explain_term_hjemmel", {"term": term.term, "hjemmel": term.hjemmel})
+            )
     law_replies = [r for r in _law_replies(a.laws) if r[0] != "utter_explain_law_unknown"]
     replies.extend(law_replies)
     if not replies and _ASKS_WHAT_IT_MEANS_FOR_ME.search(a.text):
@@ -394,10 +428,16 @@ def _question_replies(a: Analysis) -> List[Reply]:
 
 def _letter_replies(a: Analysis, lawbook: LawBook) -> List[Reply]:
     replies: List[Reply] = [("utter_explain_letter_intro", {})]
+    if a.outcome:  # "er det ja eller nej?" first
+        replies.append((OUTCOME_RESPONSES[a.outcome], {}))
     if a.terms:
-        replies.append(("utter_explain_letter_terms", {
-            "terms": "\n".join(f"- {t.term}: {t.explanation}" for t in a.terms)}))
-    else:
+        replies.append(
+            (
+                "utter_explain_letter_terms",
+                {"terms": "\n".join(f"- {t.term}: {t.explanation}" for t in a.terms)},
+            )
+        )
+    elif not a.outcome and not a.laws:  # something was explained otherwise
         replies.append(("utter_explain_letter_no_terms", {}))
     if a.deadlines:
         replies.extend(_deadline_reply(d, a.today) for d in a.deadlines[:MAX_DEADLINE_REPLIES])

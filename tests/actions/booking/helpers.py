@@ -37,6 +37,7 @@ CHANGE_SLOTS = [
     "booking_time_wish",
     "booking_slot_label",
     "booking_confirmed",
+    "booking_change_end",
 ]
 RESET_BOOKING = [SlotSet(name, None) for name in BOOKING_SLOTS]
 CHANGE_DONE = [SlotSet(name, None) for name in CHANGE_SLOTS] + [

@@ -10,14 +10,13 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_change import (
-    ActionAskBookingConfirmed,
     ActionAskBookingReference,
-    ActionAskBookingSlotStart,
     ActionBookingChangeStart,
     ActionCancelBooking,
     ActionMoveBooking,
     ValidateBookingChangeForm,
 )
+from actions.booking_questions import ActionAskBookingConfirmed, ActionAskBookingSlotStart
 from bot.features import booking as bk
 from tests.actions.booking.helpers import (
     CHANGE_DONE,
@@ -44,7 +43,47 @@ def test_start_of_a_change_uses_the_reference_and_the_words() -> None:
         SlotSet("booking_reference", "K7M4QX"),
         SlotSet("booking_time_wish", None),
     ]
-    assert messages == [msg("utter_booking_change_intro_move")]
+    # The reference is known, so the intro does not ask for it (the contact question follows).
+    assert messages == [msg("utter_booking_change_known_move", reference="K7M4QX")]
+
+
+@pytest.mark.parametrize("text", ["kan vi finde en ny tid i uge 51", "flyt Y4YFU7 til fredag"])
+def test_a_new_time_for_the_meeting_just_cancelled_is_a_new_booking(text) -> None:  # type: ignore[no-untyped-def]
+    """c05 (QA round 2): after cancelling Y4YFU7, "en ny tid" must not start a move of
+    the cancelled meeting (which looped on "Det møde kan ikke ændres længere")."""
+    slots = {"booking_cancelled_reference": "Y4YFU7"}
+    trk = tracker(slots, form=None, text=text, intent="move_booking")
+    events, messages = run(ActionBookingChangeStart(), trk)
+    assert events == [*CHANGE_DONE, FollowupAction("action_booking_start")]
+    assert messages == [msg("utter_booking_cancelled_book_new")]
+
+
+def test_another_meeting_can_still_be_moved_after_a_cancellation() -> None:
+    slots = {"booking_cancelled_reference": "Y4YFU7"}
+    trk = tracker(slots, form=None, text="flyt K7M4QX til fredag", intent="move_booking")
+    events, messages = run(ActionBookingChangeStart(), trk)
+    assert SlotSet("booking_reference", "K7M4QX") in events
+    assert messages == [msg("utter_booking_change_known_move", reference="K7M4QX")]
+
+
+@pytest.mark.parametrize("kind", ["aflys", "flyt"])
+def test_booking_a_new_time_at_the_reference_question_ends_the_change(factory, kind) -> None:  # type: ignore[no-untyped-def]
+    typed = "jeg vil bare booke en ny tid i uge 51"
+    trk = change_tracker(
+        {"requested_slot": "booking_reference", "booking_change_kind": kind},
+        text=typed,
+        candidates={"booking_reference": typed},
+    )
+    events, messages = run(ValidateBookingChangeForm(), trk)
+    assert SlotSet("form_stopped", True) in events
+    assert SlotSet("booking_change_end", "book_new") in events
+    assert SlotSet("requested_slot", None) in events  # no more questions
+    assert messages == []  # no "Det ligner ikke et bookingnummer"
+    submit = ActionCancelBooking() if kind == "aflys" else ActionMoveBooking()
+    slots = {"booking_change_kind": kind, "booking_change_end": "book_new", "form_stopped": True}
+    events, messages = run(submit, tracker(slots, form=None))
+    assert events == [*CHANGE_DONE, FollowupAction("action_booking_start")]
+    assert messages == []  # no "Jeg har stoppet": the booking's intro follows
 
 
 def test_a_move_keeps_the_new_day_it_asks_for() -> None:
@@ -53,8 +92,19 @@ def test_a_move_keeps_the_new_day_it_asks_for() -> None:
     events, _ = run(ActionBookingChangeStart(), trk)
     assert events[-2:] == [
         SlotSet("booking_reference", "NTN4VN"),
-        SlotSet("booking_time_wish", text),
+        SlotSet("booking_time_wish", "onsdag kl 14"),
     ]
+
+
+def test_a_move_does_not_wish_the_current_meetings_day() -> None:
+    """c06 (QA round 2): "min tid på torsdag" is the meeting being moved."""
+    text = "kan jeg rykke min tid paa torsdag til en formiddag i naeste uge? bookingnr PM64D7"
+    trk = tracker({}, form=None, text=text, intent="move_booking")
+    events, _ = run(ActionBookingChangeStart(), trk)
+    assert events[-1] == SlotSet("booking_time_wish", "en formiddag i næste uge? bookingnr PM64D7")
+    trk = tracker({}, form=None, text="jeg vil flytte mit møde på torsdag", intent="move_booking")
+    events, _ = run(ActionBookingChangeStart(), trk)
+    assert events[-1] == SlotSet("booking_time_wish", None)
 
 
 @pytest.mark.parametrize(
@@ -188,7 +238,7 @@ def test_cancel_flow(factory) -> None:  # type: ignore[no-untyped-def]
     events, messages = run(
         ActionCancelBooking(), tracker({**filled, "booking_confirmed": True}, form=None)
     )
-    assert events == CHANGE_DONE
+    assert events == [*CHANGE_DONE, SlotSet("booking_cancelled_reference", info.reference)]
     assert messages == [
         msg("utter_booking_cancelled", tidspunkt="onsdag den 3. december kl. 10.00"),
         msg("utter_booking_cancelled_mail"),
@@ -200,6 +250,24 @@ def test_cancel_flow(factory) -> None:  # type: ignore[no-untyped-def]
         ActionCancelBooking(), tracker({**filled, "booking_confirmed": True}, form=None)
     )
     assert messages == [msg("utter_booking_not_changeable", telefon=PHONE)]
+    # Looking up the cancelled meeting again ends the form instead of asking again:
+    # a cancel says why, a move offers a new meeting (c05, QA round 2).
+    for kind, said, end in [
+        ("aflys", msg("utter_booking_not_changeable", telefon=PHONE), "ended"),
+        ("flyt", msg("utter_booking_not_movable_book_new"), "book_new"),
+    ]:
+        trk = change_tracker(
+            {
+                "booking_change_kind": kind,
+                "booking_reference": info.reference,
+                "requested_slot": "booking_change_contact",
+            },
+            candidates={"booking_change_contact": "12345678"},
+        )
+        events, messages = run(ValidateBookingChangeForm(), trk)
+        assert messages == [said]
+        assert SlotSet("booking_change_end", end) in events
+        assert SlotSet("requested_slot", None) in events
 
 
 def test_cancel_declined(factory) -> None:  # type: ignore[no-untyped-def]

@@ -77,3 +77,32 @@ def test_the_earlier_topic_is_not_a_cancellation() -> None:
     # "flyttet" and "rykket" in a story are the matter, not a meeting being moved
     chased = "jeg har rykket dem tre gange, og min mor er flyttet uden at blive spurgt"
     assert bk.earlier_topic([chased]) == chased
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jeg vil bare booke en ny tid i uge 51", True),
+        ("book et nyt moede", True),
+        ("kan jeg faa en ny tid", True),
+        ("Y4YFU7", False),
+        ("jeg har ikke nummeret", False),
+        ("flyt mødet til fredag", False),
+    ],
+)
+def test_wants_new_booking(text: str, expected: bool) -> None:
+    assert bk.wants_new_booking(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("rykke min tid paa torsdag til en formiddag i naeste uge", "en formiddag i næste uge"),
+        ("flyt NTN4VN til onsdag kl 14", "onsdag kl 14"),
+        ("kan vi flytte det til fredag?", "fredag?"),
+        ("jeg vil flytte mit møde på torsdag", "jeg vil flytte"),
+        ("flyt mødet den 3. december", "flyt"),
+    ],
+)
+def test_move_wish_text_leaves_out_the_current_meeting(text: str, expected: str) -> None:
+    assert bk.move_wish_text(text) == expected

@@ -168,6 +168,7 @@ def test_letter_replies(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
     replies = run(LETTER, nlp, glossary, lawbook, intent="indsat_brev")
     assert names(replies) == [
         "utter_explain_letter_intro",
+        "utter_explain_outcome_no",  # "Du får afslag": the answer to "ja eller nej?" first
         "utter_explain_letter_terms",
         "utter_explain_deadline_from_letter",
         "utter_explain_deadline_authority",
@@ -180,15 +181,15 @@ def test_letter_replies(nlp: Any, glossary: Glossary, lawbook: LawBook) -> None:
         "utter_explain_not_judging",
         "utter_explain_next_steps",
     ]
-    assert replies[2][1] == {
+    assert replies[3][1] == {
         "frist": "inden 4 uger",
         "dato": "10. december 2026",
         "ugedag": "torsdag",
         "brevdato": "12. november 2026",
     }
-    assert replies[8][1] == {"klageinstans": "Ankestyrelsen"}
-    assert replies[1][1]["terms"].startswith("- afgørelse: En afgørelse er kommunens beslutning")
-    assert replies[9][1]["kanaler"] == (
+    assert replies[9][1] == {"klageinstans": "Ankestyrelsen"}
+    assert replies[2][1]["terms"].startswith("- afgørelse: En afgørelse er kommunens beslutning")
+    assert replies[10][1]["kanaler"] == (
         "- mundtligt, fx ved at ringe eller komme forbi\n- skriftligt, fx i et brev"
     )
 
@@ -413,6 +414,10 @@ def test_every_planned_reply_exists_with_its_variables(
         "Hvad er klagefristen?",
         "Hvad betyder x?",
         "hvad betyder det så for mig?",
+        "Kære Hanne Jensen\nAfgørelse om hjemmehjælp\nVi har truffet afgørelse i din sag. "
+        "Du får bevilget 10 timers hjælp om ugen efter servicelovens § 83.",
+        "Kære Hanne Jensen\nAfgørelse om hjemmehjælp\nVi har truffet afgørelse i din sag. "
+        "Du får bevilget 2 timer, men ikke de 5 timer, du søgte om, efter servicelovens § 83.",
         "/forstaa_afgoerelse",
         "a" * 20_001,
         "Jeg fik brevet i dag.\n" + LETTER,

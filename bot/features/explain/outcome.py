@@ -1,0 +1,52 @@
+"""Whether a letter says yes or no: the first thing a citizen asks ("er det ja eller nej?").
+
+Read from the kommune's usual wording ("Din ansøgning imødekommes ikke", "Du får bevilget",
+"delvist"); None when the letter does not say it in those words, so the assistant says
+nothing rather than guess. ``asks_outcome`` finds the follow-up ("så jeg har fået nej?").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.language.fold import fold
+
+NO, YES, PARTLY = "nej", "ja", "delvist"
+RESPONSES = {NO: "utter_explain_outcome_no", YES: "utter_explain_outcome_yes",
+             PARTLY: "utter_explain_outcome_partly"}  # fmt: skip
+
+_NO = re.compile(
+    r"\b(imødekommes ikke|ikke (kan )?imødekomme\w*|kan ikke imødekomme\w*|ikke imødekommet|"
+    r"afslag|afslås|afslået|giver (dig )?afslag|meddeles afslag|kan ikke bevilge\w*|"
+    r"bevilges ikke|ikke bevilge\w*|ikke bevilget|får ikke bevilget|godkendes ikke|"
+    r"ikke godkendt|kan ikke godkende|siger nej)\b"
+)
+_YES = re.compile(
+    r"\b(imødekommes|imødekommet|bevilges|bevilget|bevilliget|får bevilget|godkendes|"
+    r"godkendt|får tilkendt|tilkendes|er berettiget til)\b"
+)
+_PARTLY = re.compile(r"\b(delvis|delvist|en del af|dog ikke|men ikke)\b")
+_ASKS = re.compile(
+    r"\b(ja eller nej|nej eller ja|(har|fik|får) jeg (så )?(fået )?(et )?(nej|ja|afslag|lov)|"
+    r"er det (et )?(nej|ja|afslag)|(så )?(jeg )?(har|fik) (jeg )?(fået )?(et )?(nej|afslag|ja)|"
+    r"sagt (ja|nej)|har de (sagt|givet) (ja|nej)|betyder det (at jeg fik |at det er )?(nej|ja))\b"
+)
+
+
+def letter_outcome(text: str) -> str | None:
+    """``nej``, ``ja`` or ``delvist`` when the letter says it in the usual words, else None."""
+    low = fold(text or "").lower()
+    no = bool(_NO.search(low))
+    yes = bool(_YES.search(_NO.sub(" ", low)))
+    if (no or yes) and (no and yes or _PARTLY.search(low)):
+        return PARTLY
+    if no:
+        return NO
+    return YES if yes else None
+
+
+def asks_outcome(text: str) -> bool:
+    """True for "er det ja eller nej?", "så jeg har fået nej?" and the like: a question
+    (not "jeg har fået nej fra kommunen og vil klage", which tells a matter)."""
+    low = fold(text or "").lower()
+    return bool(_ASKS.search(low)) and ("?" in low or len(low.split()) <= 6)
