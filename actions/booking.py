@@ -63,8 +63,12 @@ class ValidateBookingForm(TimeAndConfirmation, CitizenFormValidation):
         return self._topic(text, dispatcher)
 
     def validate_booking_meeting_type(self, value: Any, dispatcher: Any, *_: Any) -> Slots:
-        kind, wish = bk.meeting_type_and_wish(str(value or ""), self.services.clock.now())
-        if kind is None:  # "telefon, tirsdag den 8 kl 13" also gives the time wish
+        text, now = str(value or ""), self.services.clock.now()
+        kind, wish = bk.meeting_type_and_wish(text, now)
+        if kind is None and bk.any_meeting_type(text):  # "ligemeget bare det er snart"
+            kind, wish = bk.PHONE, bk.read_opening(text, now).time_wish
+            dispatcher.utter_message(response="utter_booking_meeting_type_any")
+        elif kind is None:  # "telefon, tirsdag den 8 kl 13" also gives the time wish
             dispatcher.utter_message(response="utter_booking_meeting_type_invalid")
         return {S.MEETING_TYPE: kind, **({S.WISH: wish} if wish else {})}
 

@@ -24,7 +24,7 @@ from bot.features.competence.routing import (
     decide,
     follow_up,
 )
-from bot.features.handover.urgency import is_urgent
+from bot.features.handover.urgency import is_urgent, only_urgency
 from bot.language.answers import yes_no
 
 CASE_SLOT = "handover_case"  # set by the hand-over's receipt (actions/handover.py)
@@ -79,6 +79,10 @@ class ActionCompetence(WithServices, Action):
             # Just handed over, and it cannot wait: how to reach a person sooner.
             phone = svc.contact().hovedtelefon
             dispatcher.utter_message(response="utter_handover_urgent", telefon=phone)
+            return []
+        if only_urgency(parse.text):  # "det her haster" with no matter named: not a route
+            phone = svc.contact().hovedtelefon
+            dispatcher.utter_message(response="utter_urgent_no_matter", telefon=phone)
             return []
         decision = decide(parse, today, data, Context(asked=asked))
         letter_deadline = tracker.get_slot("letter_deadline")

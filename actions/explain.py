@@ -16,6 +16,7 @@ from bot.features.competence.deadline import letter_rule, slot_value
 from bot.features.explain.letters import citizens_own_words, replies_for_message
 from bot.features.explain.outcome import letter_outcome
 from bot.infra.spacy import load_nlp
+from bot.language.courtesy import only_courtesy
 from bot.language.deadlines import find_deadlines
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,10 @@ class ActionExplain(WithServices, Action):
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
         svc = self.services
+        if intent == LETTER_INTENT and only_courtesy(text):
+            # "Med venlig hilsen Poul Erik" alone is no letter to explain.
+            dispatcher.utter_message(response="utter_courtesy_only")
+            return []
         if intent == LETTER_INTENT and citizens_own_words(text):
             # A long personal message ("Goddag. Jeg er 84 ... Venlig hilsen Inger") is the
             # citizen's matter, not a letter to explain.

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.competence import answer_question, pending_answer, respond
+from actions.competence import ActionCompetence, answer_question, pending_answer, respond
 from actions.explain import OUTCOME_SLOT
 from actions.services import WithServices
 from bot.features.booking.wording import wants_a_meeting
@@ -18,6 +18,7 @@ from bot.features.competence.routing import Context, Parse, build_route, decide,
 from bot.features.explain.outcome import RESPONSES as OUTCOME_RESPONSES
 from bot.features.explain.outcome import asks_outcome
 from bot.features.fuldmagt.followup import signing_answer
+from bot.language.courtesy import tells_a_matter
 from bot.language.tone import is_upset
 
 
@@ -39,6 +40,22 @@ class ActionSessionStart(WithServices, Action):
         events += [SlotSet(name, value) for name, value in contact.as_template_vars().items()]
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+class ActionGreet(WithServices, Action):
+    """A greeting. A message that also tells a matter ("Goddag. Jeg er 79 år ... Kan en af
+    jeres medarbejdere kontakte mig ... Med venlig hilsen Poul Erik") is the matter."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        if tells_a_matter(str((tracker.latest_message or {}).get("text") or "")):
+            return await ActionCompetence(self.services).run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_greet")
+        return []
 
 
 DEADLINE_GUIDE_ROUTE = "borgerraadgiver_klagevejledning"

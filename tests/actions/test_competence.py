@@ -142,3 +142,12 @@ def test_after_a_hand_over_it_is_urgent_is_not_a_new_matter() -> None:
     # Without a case it is routed as before.
     messages, _ = run(make_tracker(text, "politisk_serviceniveau"))
     assert messages[0][0] != "utter_handover_urgent"
+
+
+def test_urgency_with_no_matter_named_is_not_a_route() -> None:
+    """QA round 2, x1: "det er alt for lang tid, det her haster" got the political-decision
+    answer (§ 7, stk. 3, nr. 1)."""
+    text = "det er alt for lang tid, det her haster"
+    messages, events = run(make_tracker(text, "politisk_serviceniveau"))
+    assert messages == [("utter_urgent_no_matter", {"telefon": "99 31 16 18"})]
+    assert events == []

@@ -144,3 +144,10 @@ def test_model_is_loaded_once_lazily(monkeypatch: pytest.MonkeyPatch, blank: Any
     _events, dispatcher = run(action, "hvad er aktindsigt", "forstaa_afgoerelse")
     assert calls == [1]
     assert sent(dispatcher)[0][1]["term"] == "aktindsigt"
+
+
+def test_a_sign_off_alone_is_no_letter(action: ActionExplain) -> None:
+    """QA round 2, x1: "Med venlig hilsen Poul Erik" got six bubbles about a letter."""
+    events, dispatcher = run(action, "Med venlig hilsen Poul Erik", "indsat_brev")
+    assert events == []
+    assert sent(dispatcher) == [("utter_courtesy_only", {})]

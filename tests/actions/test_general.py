@@ -3,7 +3,7 @@ import asyncio
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.general import ActionFallback, ActionSessionStart
+from actions.general import ActionFallback, ActionGreet, ActionSessionStart
 from tests.actions.helpers import make_tracker, user_event
 
 
@@ -141,3 +141,23 @@ def test_yes_or_no_after_a_letter_is_answered_from_the_letter() -> None:
     events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
     assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
     assert [m["response"] for m in dispatcher.messages] == ["utter_explain_outcome_no"]
+
+
+def test_a_greeting_alone_is_answered_with_the_welcome() -> None:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionGreet().run(dispatcher, make_tracker("Goddag", "greet"), {}))
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_greet"]
+
+
+def test_a_greeting_that_tells_a_matter_is_the_matter() -> None:
+    """QA round 2, c24: a whole request between "Goddag" and "Med venlig hilsen" got the
+    welcome again. It asks for contact, so the booking starts (with the matter as topic)."""
+    text = (
+        "Goddag. Jeg er 79 aar og ikke saa god til det her. Kan en af jeres medarbejdere "
+        "kontakte mig, jeg har spoergsmaal om min visitation til madservice. Med venlig hilsen"
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionGreet().run(dispatcher, make_tracker(text, "greet"), {}))
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_booking_start"}]
+    assert dispatcher.messages == []

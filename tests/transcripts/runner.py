@@ -33,14 +33,15 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
 
 import httpx
 import yaml
 
-from bot.core.settings import ROOT
+from bot.core.settings import ROOT, get_settings
 
 TRANSCRIPTS = Path(__file__).resolve().parent
 DOMAIN = ROOT / "domain.yml"
@@ -298,7 +299,8 @@ def main(argv: List[str]) -> int:
     """Hold the conversations against a running `make run`: runner.py URL [ID-PATTERN]."""
     base = argv[0] if argv else "http://127.0.0.1:8000"
     wanted = re.compile(argv[1]) if len(argv) > 1 else None
-    today = date.today()
+    # The office's day (Europe/Copenhagen by default), as the assistant counts deadlines.
+    today = datetime.now(ZoneInfo(get_settings().timezone)).date()
     failed = 0
     for conv in load_conversations():
         if (wanted and not wanted.search(conv.id)) or conv.needs:

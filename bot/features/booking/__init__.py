@@ -40,6 +40,7 @@ from bot.features.booking.dialogue import (
     MAX_CHANGE_ATTEMPTS,
     OfferPlan,
     Reply,
+    any_meeting_type,
     booked_replies,
     booking_request,
     cancelled_replies,
@@ -106,6 +107,7 @@ from bot.features.booking.wording import (
 )
 
 __all__ = [
+    "any_meeting_type",
     "move_wish_text",
     "wants_new_booking",
     "earlier_topic",

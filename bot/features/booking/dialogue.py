@@ -9,6 +9,7 @@ phone/e-mail) and what to say, as response names with their variables
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Dict, List, Sequence, Tuple
@@ -33,6 +34,7 @@ from bot.features.booking.slots import (
 from bot.features.booking.tables import DEFAULT_TZ, MEETING_TYPES, PHONE, BookingInfo
 from bot.features.booking.wording import MOVE, day_phrase, meeting_type_answer, read_opening
 from bot.language.answers import yes_no
+from bot.language.fold import fold
 from bot.language.timewish import parse_wish, refine_wish
 
 Reply = Tuple[str, Dict[str, Any]]  # (response name, its variables)
@@ -137,6 +139,17 @@ def meeting_type_and_wish(text: str, now: datetime) -> Tuple[str | None, str | N
     ("telefon, tirsdag den 8 kl 13")."""
     kind = meeting_type_answer(text)
     return kind, read_opening(text, now).time_wish if kind else None
+
+
+_ANY_TYPE = re.compile(
+    r"\b(ligegyldig\w*|ligemeget|lige meget|lige gyldigt|begge dele|hvad som helst|"
+    r"det samme for mig|uanset hvad|hvad der er hurtigst|det hurtigste|det der er først)\b"
+)
+
+
+def any_meeting_type(text: str) -> bool:
+    """ "ligemeget bare det er snart": either kind of meeting will do (citizen round 2, c03)."""
+    return bool(_ANY_TYPE.search(fold(text or "").lower()))
 
 
 def contact_answer(

@@ -227,6 +227,9 @@ _ASKS_FOR_MEETING = re.compile(
     # "vil I ringe mig op i morgen", "kan borgerrådgiveren ringe til mig", "jeg skal have en
     # tid hurtigst muligt", "komme ind til jer" (citizen round 2, c01-c03)
     r"|ringe? mig op|(vil|kan) (i|du|borgerrådgiveren|en af jer) (ikke )?ringe (til )?mig"
+    # "Kan en af jeres medarbejdere kontakte mig" (citizen round 2, c24)
+    r"|(vil|kan) (i|en af jer|en af jeres medarbejdere|en medarbejder|borgerrådgiveren) "
+    r"(ikke )?kontakte mig"
     r"|komme ind (til jer|og (snakke|tale)))\b"
 )
 

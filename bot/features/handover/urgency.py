@@ -18,3 +18,23 @@ def is_urgent(text: str) -> bool:
     """A short message saying the matter cannot wait (not a long new story)."""
     low = fold(text or "").lower()
     return len(low) <= 200 and bool(_URGENT.search(low))
+
+
+_FILLER = frozenset(
+    (
+        "det", "er", "her", "jo", "så", "nu", "altså", "og", "men", "den", "jeg", "mig", "min",
+        "mit", "i", "jer", "at", "til", "med", "af", "for", "på", "meget", "virkelig", "rigtig",
+        "helt", "bare", "lige", "lidt", "ikke", "kan", "skal", "vil", "have", "har", "være", "vi",
+        "os", "du", "dig", "hvorfor", "hvad", "hvor", "hvornår", "tager", "lang", "tid", "længe",
+        "alt", "noget", "sådan", "nogen",
+    )
+)
+
+
+def only_urgency(text: str) -> bool:
+    """ "det er alt for lang tid, det her haster": urgent, and no matter named at all (not
+    "det haster med min kontanthjælp", which is routed)."""
+    if not is_urgent(text):
+        return False
+    rest = _URGENT.sub(" ", fold(text or "").lower())
+    return all(word in _FILLER for word in re.findall(r"[a-zæøå]+", rest))

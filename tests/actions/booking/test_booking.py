@@ -515,3 +515,17 @@ def test_broken_data_file_gives_the_phone_number(factory, tmp_path) -> None:  # 
     )
     assert events == RESET_BOOKING
     assert messages == [msg("utter_booking_error", telefon=PHONE)]
+
+
+def test_either_meeting_type_will_do(factory) -> None:  # type: ignore[no-untyped-def]
+    """QA round 2, c03: "ligemeget bare det er snart" got "Det forstod jeg ikke" and the
+    question twice. Either will do: a phone meeting, and the citizen is told how to change it."""
+    typed = "ligemeget bare det er snart"
+    trk = tracker(
+        {"requested_slot": "booking_meeting_type"},
+        text=typed,
+        candidates={"booking_meeting_type": typed},
+    )
+    events, messages = run(ValidateBookingForm(), trk)
+    assert events[0] == SlotSet("booking_meeting_type", "telefon")
+    assert messages == [msg("utter_booking_meeting_type_any")]

@@ -30,3 +30,19 @@ def test_urgent(text: str) -> None:
 )
 def test_not_urgent(text: str) -> None:
     assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("det er alt for lang tid, det her haster", True),  # QA round 2, x1
+        ("det haster", True),
+        ("det haster med min kontanthjælp", False),  # a matter: routed
+        ("fredag?? det er alt for lang tid det her haster", False),
+        ("tak for hjælpen", False),
+    ],
+)
+def test_only_urgency(text: str, expected: bool) -> None:
+    from bot.features.handover.urgency import only_urgency
+
+    assert only_urgency(text) is expected
