@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import WithServices
 from bot.features.booking.wording import asks_for_meeting
+from bot.features.competence.contact import asks_for_contact, contact_reply, redirected_body
 from bot.features.competence.content import CompetenceData
 from bot.features.competence.deadline import DeadlineAnswer
 from bot.features.competence.deadline import answer as deadline_answer
@@ -24,10 +25,12 @@ from bot.features.competence.routing import (
     decide,
     follow_up,
 )
+from bot.features.explain.outcome import followup_response
 from bot.features.handover.urgency import is_urgent, only_urgency
 from bot.language.answers import yes_no
 
 CASE_SLOT = "handover_case"  # set by the hand-over's receipt (actions/handover.py)
+OUTCOME = "letter_outcome"  # set by action_explain
 
 # Remembered in ``competence_asked``: the limit on decisions has been said once.
 LIMIT_SAID = "limit_said"
@@ -62,6 +65,14 @@ class ActionCompetence(WithServices, Action):
             # to a question ("ja som jeg skrev vil jeg gerne komme ind til jer"): the booking
             # starts; the matter becomes the meeting's topic.
             return [FollowupAction("action_booking_start")]
+        contact = body_contact(tracker, data)
+        if contact is not None:  # "har de et telefonnummer?" just after a redirect
+            dispatcher.utter_message(response=contact[0], **contact[1])
+            return [SlotSet("clarify", None)]
+        about_letter = followup_response(str(latest.get("text") or ""), tracker.get_slot(OUTCOME))
+        if about_letter is not None:  # "ja men hvad skal vi så gøre?" after a partshøring
+            dispatcher.utter_message(response=about_letter)
+            return []
         answer = pending_answer(tracker)
         if answer is not None and tracker.get_slot("route"):
             return answer_question(tracker, data, answer, dispatcher)
@@ -91,6 +102,13 @@ class ActionCompetence(WithServices, Action):
         if deadline is not None and (about_a_decision or deadline.from_letter):
             return respond(decision, data, dispatcher, asked, deadline)
         return respond(decision, data, dispatcher, asked)
+
+
+def body_contact(tracker: Tracker, data: CompetenceData) -> Tuple[str, Dict[str, Any]] | None:
+    """The reply when the message asks how to reach the authority just named, else None."""
+    body = redirected_body(tracker.get_slot("route"), data)
+    text = str((tracker.latest_message or {}).get("text") or "")
+    return contact_reply(body) if body and asks_for_contact(text, body) else None
 
 
 def answer_question(

@@ -8,17 +8,23 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.competence import ActionCompetence, answer_question, pending_answer, respond
+from actions.competence import (
+    ActionCompetence,
+    answer_question,
+    body_contact,
+    pending_answer,
+    respond,
+)
 from actions.explain import OUTCOME_SLOT
 from actions.services import WithServices
 from bot.features.booking.wording import wants_a_meeting
 from bot.features.competence.deadline import answer as deadline_answer
 from bot.features.competence.fallback import second_in_a_row, suggestions
 from bot.features.competence.routing import Context, Parse, build_route, decide, likely_route
-from bot.features.explain.outcome import RESPONSES as OUTCOME_RESPONSES
-from bot.features.explain.outcome import asks_outcome
+from bot.features.explain.outcome import followup_response
 from bot.features.fuldmagt.followup import signing_answer
-from bot.language.courtesy import tells_a_matter
+from bot.features.handover.urgency import asks_when_we_answer
+from bot.language.courtesy import tells_a_matter, will_call_instead
 from bot.language.tone import is_upset
 
 
@@ -58,6 +64,24 @@ class ActionGreet(WithServices, Action):
         return []
 
 
+class ActionOpeningHours(Action):
+    """The telephone hours; after a hand-over, "hvornår ringer I så?" gets the promise."""
+
+    def name(self) -> str:
+        return "action_opening_hours"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        case, due = tracker.get_slot("handover_case"), tracker.get_slot("handover_due")
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if case and due and asks_when_we_answer(text):
+            dispatcher.utter_message(response="utter_handover_when", nummer=case, senest=due)
+        else:
+            dispatcher.utter_message(response="utter_opening_hours")
+        return []
+
+
 DEADLINE_GUIDE_ROUTE = "borgerraadgiver_klagevejledning"
 RECENT = 3  # the citizen's last messages that set what a follow-up is about
 
@@ -91,6 +115,10 @@ class ActionFallback(WithServices, Action):
         ]
         svc = self.services
         competence = svc.competence()
+        contact = body_contact(tracker, competence)
+        if contact is not None:  # "har de et telefonnummer?" just after a redirect
+            dispatcher.utter_message(response=contact[0], **contact[1])
+            return [SlotSet("clarify", None)]
         answer = pending_answer(tracker)
         route = tracker.get_slot("route")
         asked = tuple(tracker.get_slot("competence_asked") or ())
@@ -101,10 +129,12 @@ class ActionFallback(WithServices, Action):
             dispatcher.utter_message(response="utter_fallback_human")
             return []
         parse = Parse.from_rasa(tracker.latest_message or {})
-        outcome = tracker.get_slot(OUTCOME_SLOT)
-        if outcome in OUTCOME_RESPONSES and asks_outcome(parse.text):
-            # "saa jeg har faaet nej?" after a pasted letter: what the letter says.
-            dispatcher.utter_message(response=OUTCOME_RESPONSES[outcome])
+        about_letter = followup_response(parse.text, tracker.get_slot(OUTCOME_SLOT))
+        if about_letter is not None:  # "saa jeg har faaet nej?" after a pasted letter
+            dispatcher.utter_message(response=about_letter)
+            return []
+        if will_call_instead(parse.text):  # "jeg ringer til jer i stedet"
+            dispatcher.utter_message(response="utter_will_call", telefon=svc.contact().hovedtelefon)
             return []
         signing = signing_answer(parse.text, about_fuldmagt=_about_fuldmagt(user_intents))
         if signing is not None:  # "skal min søn også skrive under?" after the fuldmagt

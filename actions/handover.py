@@ -48,6 +48,7 @@ FORM_SLOTS = [S.CONSENT, S.VERSION, S.UNCLEAR, S.MATTER, S.CONTACT, S.WHEN, FORM
 MAX_UNCLEAR = 2
 BOOKING_FILE = "booking.yml"
 LISTEN = FollowupAction("action_listen")
+DUE_SLOT = "handover_due"
 
 
 def reset(names: List[str]) -> List[EventType]:
@@ -171,7 +172,8 @@ class ActionHandoverSubmit(WithServices, Action):
         log.info("handover: case %s opened", receipt.number)
         for response, variables in receipt_replies(receipt, phone):
             dispatcher.utter_message(response=response, **variables)
-        return [*reset(FORM_SLOTS), SlotSet(S.CASE, receipt.number)]
+        due = SlotSet(DUE_SLOT, receipt.promise.due_label)  # "hvornår ringer I så?" later
+        return [*reset(FORM_SLOTS), SlotSet(S.CASE, receipt.number), due]
 
 
 class ActionHandoverAddStart(WithServices, Action):

@@ -33,3 +33,15 @@ def tells_a_matter(text: str) -> bool:
 def only_courtesy(text: str) -> bool:
     """Only a greeting or a sign-off ("Med venlig hilsen Poul Erik"), nothing between."""
     return not re.findall(r"\w+", between(text))
+
+
+_WILL_CALL = re.compile(
+    r"\bjeg ringer (hellere |bare |selv |nok )?(til jer|ind|i stedet|selv|i morgen)\b"
+    r"|\bså ringer jeg\b|\bjeg ringer hellere\b"
+)
+
+
+def will_call_instead(text: str) -> bool:
+    """ "jeg ringer til jer i stedet": a kind goodbye with the number, not "forstod ikke"."""
+    low = fold(text or "").lower()
+    return len(low.split()) <= 12 and bool(_WILL_CALL.search(low))

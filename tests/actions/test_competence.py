@@ -151,3 +151,27 @@ def test_urgency_with_no_matter_named_is_not_a_route() -> None:
     messages, events = run(make_tracker(text, "politisk_serviceniveau"))
     assert messages == [("utter_urgent_no_matter", {"telefon": "99 31 16 18"})]
     assert events == []
+
+
+def test_the_authoritys_phone_is_not_a_new_matter() -> None:
+    """QA round 2, c13: the follow-up about Udbetaling Danmark's phone was read as a no to
+    "Har du prøvet at løse det med kommunen først?" and answered "Det kan Borgerrådgivningen"."""
+    slots = {"route": "udbetaling_danmark", "clarify": "dialogue"}
+    text = "nej jeg mener telefonnummeret til udbetaling danmark"
+    messages, events = run(make_tracker(text, "udbetaling_danmark", slots=slots))
+    assert [name for name, _ in messages] == ["utter_body_contact_web_offline"]
+    assert messages[0][1]["myndighed"] == "Udbetaling Danmark"
+    assert events == [SlotSet("clarify", None)]
+    # The office's own number is another question.
+    text = "hvad er jeres telefonnummer"
+    messages, _ = run(make_tracker(text, "udbetaling_danmark", slots=slots))
+    assert "utter_body_contact_web_offline" not in [name for name, _ in messages]
+
+
+def test_what_to_do_after_a_hearing_letter() -> None:
+    """QA round 2, c22: "ja men hvad skal vi saa goere, skal vi skrive til dem?" after an
+    agterskrivelse got "Fortæl mig gerne med dine egne ord" (read as a bare yes)."""
+    text = "ja men hvad skal vi saa goere, skal vi skrive til dem?"
+    messages, events = run(make_tracker(text, "affirm", slots={"letter_outcome": "høring"}))
+    assert messages == [("utter_explain_outcome_hearing", {})]
+    assert events == []

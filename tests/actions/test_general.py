@@ -3,7 +3,7 @@ import asyncio
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.general import ActionFallback, ActionGreet, ActionSessionStart
+from actions.general import ActionFallback, ActionGreet, ActionOpeningHours, ActionSessionStart
 from tests.actions.helpers import make_tracker, user_event
 
 
@@ -161,3 +161,31 @@ def test_a_greeting_that_tells_a_matter_is_the_matter() -> None:
     events = asyncio.run(ActionGreet().run(dispatcher, make_tracker(text, "greet"), {}))
     assert events == [{"event": "followup", "timestamp": None, "name": "action_booking_start"}]
     assert dispatcher.messages == []
+
+
+def test_when_we_call_after_a_hand_over_repeats_the_promise() -> None:
+    """QA round 2, c24: "hvornaar ringer i saa" after the receipt got the telephone hours."""
+    slots = {"handover_case": "BR-2026-0002", "handover_due": "fredag den 4. december"}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("hvornaar ringer i saa", "ask_opening_hours", slots=slots)
+    assert ActionOpeningHours().run(dispatcher, tracker, {}) == []
+    assert dispatcher.messages[0]["response"] == "utter_handover_when"
+    assert dispatcher.messages[0]["senest"] == "fredag den 4. december"
+    # Without a case it is the telephone hours.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("hvornaar ringer i saa", "ask_opening_hours")
+    ActionOpeningHours().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_opening_hours"]
+
+
+def test_the_authoritys_phone_after_a_redirect() -> None:
+    """QA round 2, c13: "har de et telefonnummer?" after the redirect to Udbetaling Danmark
+    got the competence check's question, then "Det kan Borgerrådgivningen hjælpe med"."""
+    for text in ("jeg har ingen computer, har de et telefonnummer?",
+                 "nej jeg mener telefonnummeret til udbetaling danmark"):  # fmt: skip
+        tracker = make_tracker(text, "nlu_fallback", 0.4, slots={"route": "udbetaling_danmark"})
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+        assert events[0] == SlotSet("clarify", None)
+        assert [m["response"] for m in dispatcher.messages] == ["utter_body_contact_web_offline"]
+        assert "Borgerservice" in dispatcher.messages[0]["uden_computer"]

@@ -289,7 +289,9 @@ def test_no_keeps_nothing_and_offers_the_phone_and_booking(tmp_path: Path) -> No
 
 def test_yes_opens_the_case_and_sends_the_receipt(app: Services) -> None:
     events, messages = run(ActionHandoverSubmit(app), filled())
-    assert events == [*RESET, SlotSet("handover_case", "BR-2026-0001")]
+    # The promise is remembered for "hvornår ringer I så?" (action_opening_hours).
+    due = SlotSet("handover_due", "torsdag den 3. december")
+    assert events == [*RESET, SlotSet("handover_case", "BR-2026-0001"), due]
     assert messages == [
         msg(
             "utter_handover_receipt_phone",
@@ -319,7 +321,7 @@ def test_yes_opens_the_case_and_sends_the_receipt(app: Services) -> None:
 def test_off_hours_the_receipt_says_when_we_open(session_factory, tmp_path: Path) -> None:
     app = services(tmp_path, at=SATURDAY, sessions=session_factory)
     events, messages = run(ActionHandoverSubmit(app), filled(handover_contact="selv"))
-    assert events[-1] == SlotSet("handover_case", "BR-2026-0001")
+    assert events[-2] == SlotSet("handover_case", "BR-2026-0001")
     assert messages == [
         msg(
             "utter_handover_receipt_self",

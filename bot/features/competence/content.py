@@ -31,6 +31,8 @@ class BodyData(Sourced):
     # A telephone number from the source, or, when no source gives one, a text without
     # digits that sends the citizen to the web address ("står på hjemmesiden").
     phone: str
+    # How to reach it without a computer, when a source says so (shown when asked).
+    offline: str | None = None
 
     @validator("web")
     def _web_is_an_address(cls, value: str) -> str:

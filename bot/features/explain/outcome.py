@@ -11,9 +11,10 @@ import re
 
 from bot.language.fold import fold
 
-NO, YES, PARTLY = "nej", "ja", "delvist"
+NO, YES, PARTLY, HEARING = "nej", "ja", "delvist", "høring"
 RESPONSES = {NO: "utter_explain_outcome_no", YES: "utter_explain_outcome_yes",
-             PARTLY: "utter_explain_outcome_partly"}  # fmt: skip
+             PARTLY: "utter_explain_outcome_partly",
+             HEARING: "utter_explain_outcome_hearing"}  # fmt: skip
 
 _NO = re.compile(
     r"\b(imødekommes ikke|ikke (kan )?imødekomme\w*|kan ikke imødekomme\w*|ikke imødekommet|"
@@ -25,6 +26,16 @@ _YES = re.compile(
     r"\b(imødekommes|imødekommet|bevilges|bevilget|bevilliget|får bevilget|godkendes|"
     r"godkendt|får tilkendt|tilkendes|er berettiget til)\b"
 )
+# Not decided yet: a partshøring or agterskrivelse asks for the citizen's view first.
+_HEARING = re.compile(
+    r"\b(agter at|påtænker at|partshøring (om|i|vedr\w*|før)|inden vi træffer (endelig )?afgørelse|"
+    r"før vi træffer (endelig )?afgørelse|mulighed for at komme med (dine )?bemærkninger|"
+    r"vi har tænkt os at)\b"
+)
+_WHAT_NOW = re.compile(
+    r"\bhvad (skal|kan|gør) (vi|jeg|han|hun|min \w+) (så |nu )*(nu|gøre)\b"
+    r"|\bskal (vi|jeg|han|hun) (så )?(skrive|svare|ringe) (til )?(dem|kommunen)\b"
+)
 _PARTLY = re.compile(r"\b(delvis|delvist|en del af|dog ikke|men ikke)\b")
 _ASKS = re.compile(
     r"\b(ja eller nej|nej eller ja|(har|fik|får) jeg (så )?(fået )?(et )?(nej|ja|afslag|lov)|"
@@ -34,8 +45,11 @@ _ASKS = re.compile(
 
 
 def letter_outcome(text: str) -> str | None:
-    """``nej``, ``ja`` or ``delvist`` when the letter says it in the usual words, else None."""
+    """``høring`` when nothing is decided yet (a partshøring), else ``nej``, ``ja`` or
+    ``delvist`` when the letter says it in the usual words, else None."""
     low = fold(text or "").lower()
+    if _HEARING.search(low):
+        return HEARING
     no = bool(_NO.search(low))
     yes = bool(_YES.search(_NO.sub(" ", low)))
     if (no or yes) and (no and yes or _PARTLY.search(low)):
@@ -50,3 +64,13 @@ def asks_outcome(text: str) -> bool:
     (not "jeg har fået nej fra kommunen og vil klage", which tells a matter)."""
     low = fold(text or "").lower()
     return bool(_ASKS.search(low)) and ("?" in low or len(low.split()) <= 6)
+
+
+def followup_response(text: str, outcome: str | None) -> str | None:
+    """The response to a short follow-up about the letter just explained: "så jeg har fået
+    nej?" (what it says), "hvad skal vi så gøre?" after a partshøring (answer in time)."""
+    if outcome not in RESPONSES:
+        return None
+    if asks_outcome(text) or (outcome == HEARING and _WHAT_NOW.search(fold(text).lower())):
+        return RESPONSES[str(outcome)]
+    return None

@@ -38,3 +38,14 @@ def only_urgency(text: str) -> bool:
         return False
     rest = _URGENT.sub(" ", fold(text or "").lower())
     return all(word in _FILLER for word in re.findall(r"[a-zæøå]+", rest))
+
+
+_WHEN = re.compile(
+    r"\bhvornår (ringer|skriver|svarer|kontakter|hører|kommer) (i|de|hun|han|nogen|jeg)\b"
+    r"|\bhvornår (får|hører) jeg (svar|noget|fra jer)\b"
+)
+
+
+def asks_when_we_answer(text: str) -> bool:
+    """ "hvornaar ringer i saa" after the receipt: the promised time, not opening hours."""
+    return bool(_WHEN.search(fold(text or "").lower()))

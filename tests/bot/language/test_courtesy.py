@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language.courtesy import between, only_courtesy, tells_a_matter
+from bot.language.courtesy import between, only_courtesy, tells_a_matter, will_call_instead
 
 POUL_ERIK = (
     "Goddag. Jeg er 79 aar og ikke saa god til det her. Kan en af jeres medarbejdere kontakte "
@@ -33,3 +33,16 @@ def test_greeting_sign_off_and_matter(text: str, matter: bool, courtesy: bool) -
 def test_between_keeps_the_matter() -> None:
     assert "madservice" in between(POUL_ERIK)
     assert "poul erik" not in between(POUL_ERIK)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jeg ringer til jer i stedet", True),  # QA round 2, c09
+        ("så ringer jeg i morgen", True),
+        ("jeg ringer hellere", True),
+        ("jeg har ringet til jobcentret tre gange uden svar", False),
+    ],
+)
+def test_will_call_instead(text: str, expected: bool) -> None:
+    assert will_call_instead(text) is expected

@@ -229,7 +229,10 @@ def test_letter_without_klagevejledning(nlp: Any, glossary: Glossary, lawbook: L
         {"text": "senest den 3. december", "days": None, "date": "2026-12-03"}
     ]
     replies = run(PARTSHOERING, nlp, glossary, lawbook)
-    assert "utter_explain_klage_missing" in names(replies)
+    # Nothing is decided yet: say so first, and no "no klagevejledning" bubble, which only
+    # confuses before a decision (QA round 2, c22).
+    assert names(replies)[1] == "utter_explain_outcome_hearing"
+    assert "utter_explain_klage_missing" not in names(replies)
     assert "utter_explain_klage_found" not in names(replies)
     assert (
         "utter_explain_deadline_fixed",

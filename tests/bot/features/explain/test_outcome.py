@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.features.explain.outcome import asks_outcome, letter_outcome
+from bot.features.explain.outcome import asks_outcome, followup_response, letter_outcome
 
 ENKELTYDELSE = (
     "Aalborg Kommune har behandlet din ansøgning om enkeltydelse til tandbehandling efter lov "
@@ -41,3 +41,29 @@ def test_letter_outcome(text: str, expected: str | None) -> None:
 )
 def test_asks_outcome(text: str, expected: bool) -> None:
     assert asks_outcome(text) is expected
+
+
+AGTERSKRIVELSE = (
+    "Vi agter at træffe afgørelse om at nedsætte din hjemmehjælp fra ugentlig til hver 14. dag. "
+    "Inden vi træffer afgørelse, har du mulighed for at komme med dine bemærkninger."
+)  # QA round 2, c22
+
+
+def test_a_hearing_is_not_a_decision() -> None:
+    assert letter_outcome(AGTERSKRIVELSE) == "høring"
+    # A decision that mentions the hearing held before it is still a decision.
+    assert letter_outcome("Vi har foretaget partshøring den 14. oktober. Du får afslag.") == "nej"
+
+
+@pytest.mark.parametrize(
+    "text, outcome, expected",
+    [
+        ("ja men hvad skal vi saa goere, skal vi skrive til dem?", "høring",
+         "utter_explain_outcome_hearing"),
+        ("saa jeg har faaet nej?", "nej", "utter_explain_outcome_no"),
+        ("hvad skal jeg gøre nu?", "nej", None),  # the next steps, not the outcome again
+        ("saa jeg har faaet nej?", None, None),  # no letter in this conversation
+    ],
+)  # fmt: skip
+def test_followup_response(text: str, outcome: str | None, expected: str | None) -> None:
+    assert followup_response(text, outcome) == expected
