@@ -24,6 +24,7 @@ from actions.booking_turn import (
 from actions.forms import FORM_STOPPED, CitizenFormValidation, answer, earlier_texts, latest_text
 from bot.features import booking as bk
 from bot.features.competence.elsewhere import body_elsewhere
+from bot.language.courtesy import CALL_RESPONSES, will_call
 
 
 class ActionBookingStart(BookingAction):
@@ -33,6 +34,10 @@ class ActionBookingStart(BookingAction):
         return "action_booking_start"
 
     def act(self, turn: Turn) -> List[EventType]:
+        calling = will_call(latest_text(turn.tracker))
+        if calling is not None:  # "jeg ringer til dem i morgen": no meeting wanted
+            turn.say((CALL_RESPONSES[calling], {"telefon": turn.phone}))
+            return [FollowupAction("action_listen")]
         turn.say(("utter_booking_intro", {}))
         opening = bk.read_opening(latest_text(turn.tracker), turn.now)
         known = [SlotSet(S.MEETING_TYPE, opening.meeting_type), SlotSet(S.WISH, opening.time_wish)]

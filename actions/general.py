@@ -24,7 +24,7 @@ from bot.features.competence.routing import Context, Parse, build_route, decide,
 from bot.features.explain.outcome import followup_response
 from bot.features.fuldmagt.followup import signing_answer
 from bot.features.handover.urgency import asks_when_we_answer
-from bot.language.courtesy import tells_a_matter, will_call_instead
+from bot.language.courtesy import CALL_RESPONSES, tells_a_matter, will_call
 from bot.language.tone import is_upset
 
 
@@ -133,8 +133,10 @@ class ActionFallback(WithServices, Action):
         if about_letter is not None:  # "saa jeg har faaet nej?" after a pasted letter
             dispatcher.utter_message(response=about_letter)
             return []
-        if will_call_instead(parse.text):  # "jeg ringer til jer i stedet"
-            dispatcher.utter_message(response="utter_will_call", telefon=svc.contact().hovedtelefon)
+        calling = will_call(parse.text)
+        if calling is not None:  # "jeg ringer til jer i stedet"
+            phone = svc.contact().hovedtelefon
+            dispatcher.utter_message(response=CALL_RESPONSES[calling], telefon=phone)
             return []
         signing = signing_answer(parse.text, about_fuldmagt=_about_fuldmagt(user_intents))
         if signing is not None:  # "skal min søn også skrive under?" after the fuldmagt

@@ -36,12 +36,18 @@ def only_courtesy(text: str) -> bool:
 
 
 _WILL_CALL = re.compile(
-    r"\bjeg ringer (hellere |bare |selv |nok )?(til jer|ind|i stedet|selv|i morgen)\b"
+    r"\bjeg ringer (hellere |bare |selv |nok |så )?(til (jer|dem|\w+)|ind|i stedet|selv|i morgen)\b"
     r"|\bså ringer jeg\b|\bjeg ringer hellere\b"
 )
+_TO_THEM = re.compile(r"\bringer (\w+ )?til (?!jer\b|borgerrådgiv)\w+")
+US, THEM = "os", "dem"
+CALL_RESPONSES = {US: "utter_will_call", THEM: "utter_will_call_them"}  # domain.yml
 
 
-def will_call_instead(text: str) -> bool:
-    """ "jeg ringer til jer i stedet": a kind goodbye with the number, not "forstod ikke"."""
+def will_call(text: str) -> str | None:
+    """ "jeg ringer til jer i stedet" (``os``: the office's number and goodbye) or "jeg
+    ringer til dem i morgen" (``dem``: the authority just named), not a booking."""
     low = fold(text or "").lower()
-    return len(low.split()) <= 12 and bool(_WILL_CALL.search(low))
+    if len(low.split()) > 12 or not _WILL_CALL.search(low):
+        return None
+    return THEM if _TO_THEM.search(low) else US

@@ -66,6 +66,9 @@ MENTION_MIN = 0.2
 # A keyword mention also needs the NLU to see the route as at least this likely.
 KEYWORD_MENTION_MIN = 0.05
 CLOSE_CALL = 0.2
+# From this many words a message may tell several matters: each route its keywords name
+# is mentioned, however unlikely the classifier finds it.
+SEVERAL_MATTERS_WORDS = 40
 # Measured with bench/routing_rules.py (cross-validated data/nlu, shared/eval/routing_dev.yml,
 # bench/data/routing_holdout.yml; never the frozen set), 2026-12-01, each switched off in
 # turn: the keywords as a whole change no more than 3 of 1 876 routes either way, and which
@@ -368,11 +371,14 @@ def decide(
         and data.routes[label].coarse != data.routes[main].coarse
     ]
     in_ranking = {label for label, conf in candidates if conf >= KEYWORD_MENTION_MIN}
+    # A long message often tells several matters; the classifier then sees only the
+    # biggest (a "regning fra skat" at the end of a story about home care: round 2, c32).
+    several = len(text.split()) >= SEVERAL_MATTERS_WORDS
     for label in hits:
         if (
             label != main
             and label not in also
-            and label in in_ranking
+            and (label in in_ranking or several)
             and data.routes[label].coarse != data.routes[main].coarse
         ):
             also.append(label)

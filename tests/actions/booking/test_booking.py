@@ -529,3 +529,11 @@ def test_either_meeting_type_will_do(factory) -> None:  # type: ignore[no-untype
     events, messages = run(ValidateBookingForm(), trk)
     assert events[0] == SlotSet("booking_meeting_type", "telefon")
     assert messages == [msg("utter_booking_meeting_type_any")]
+
+
+def test_calling_them_oneself_is_no_booking(factory) -> None:  # type: ignore[no-untyped-def]
+    """ "jeg ringer til dem i morgen" after a redirect was read as a wish for a meeting."""
+    trk = tracker({}, form=None, text="jeg ringer til dem i morgen", intent="book_meeting")
+    events, messages = run(ActionBookingStart(), trk)
+    assert events == [FollowupAction("action_listen")]
+    assert messages == [msg("utter_will_call_them", telefon=PHONE)]

@@ -201,6 +201,24 @@ def test_mixed_matter_mentions_the_other_route(data: CompetenceData) -> None:
     assert decision.also == ["borgerraadgiver_klage_adfaerd"]
 
 
+def test_a_long_message_mentions_every_matter_its_words_name(data: CompetenceData) -> None:
+    """QA round 2, c32: a relative tells of a rollator, home care and "en regning fra skat";
+    the classifier saw only the care (skat at 0.0), and the tax bill went unmentioned."""
+    text = (
+        "hej jeg skriver for min far som er 84. han har faaet en ny rollator gennem kommunen "
+        "men den er for lille og hjaelpemiddeldepotet kan ikke bytte den foer om 3 mdr, og saa "
+        "har hjemmeplejen ogsaa glemt hans medicin 2 gange i denne uge. og saa har han faaet "
+        "en regning fra skat han ikke forstaar. hvad kan i hjaelpe med af det"
+    )
+    p = parse(text, ("klage_sagsbehandling", 0.998), ("skat", 0.0))
+    decision = decide(p, TODAY, data)
+    assert decision.route == "borgerraadgiver_klage_sagsbehandling"
+    assert decision.also == ["skat"]
+    # A short message is still the classifier's to judge.
+    short = parse("min sag og en regning fra skat", ("klage_sagsbehandling", 0.998), ("skat", 0.0))
+    assert decide(short, TODAY, data).also == []
+
+
 def test_close_call_between_decision_and_handling_asks(data: CompetenceData) -> None:
     p = parse(
         "jeg er utilfreds med min sag om hjemmehjælp",
