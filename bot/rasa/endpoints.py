@@ -80,7 +80,13 @@ def lock_store_config(url: str | None, key_prefix: str = "borger") -> Dict[str, 
 
 
 def render_endpoints(settings: Settings) -> Dict[str, Any]:
-    action_endpoint: Dict[str, Any] = {"url": f"{settings.action_url}/webhook"}
+    # Rasa's selective domain: only the forms' validate_* actions, which read the forms'
+    # slots, get the domain (48 kB of JSON, most of it response texts) with every call;
+    # the other actions never read it (they reply by response name).
+    action_endpoint: Dict[str, Any] = {
+        "url": f"{settings.action_url}/webhook",
+        "enable_selective_domain": True,
+    }
     if settings.action_token:
         action_endpoint["headers"] = {ACTION_TOKEN_HEADER: f"${{{ACTION_TOKEN_ENV}}}"}
     endpoints: Dict[str, Any] = {

@@ -73,3 +73,21 @@ def test_every_replica_pulls_the_active_model_from_the_web_app(tmp_path: Path) -
     assert models["token"] == "${BORGER_MODEL_SERVER_TOKEN}"
     assert "t0ken" not in write_endpoints(s, tmp_path / "e.yml").read_text()
     assert "models" not in render_endpoints(settings(tmp_path))  # pulling off: models/
+
+
+def test_only_the_validate_actions_get_the_domain(tmp_path: Path) -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.core.settings import ROOT
+
+    config = render_endpoints(settings(tmp_path))["action_endpoint"]
+    endpoint = EndpointConfig.from_dict(config)
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker("samtale", domain.slots)
+    call = RemoteAction("action_competence", endpoint)._action_call_format(tracker, domain)
+    assert "domain" not in call
+    call = RemoteAction("validate_booking_form", endpoint)._action_call_format(tracker, domain)
+    assert call["domain"]["forms"]["booking_form"]["required_slots"]
