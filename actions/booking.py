@@ -24,6 +24,7 @@ from actions.booking_turn import (
 from actions.forms import FORM_STOPPED, CitizenFormValidation, answer, earlier_texts, latest_text
 from bot.features import booking as bk
 from bot.features.competence.elsewhere import body_elsewhere
+from bot.features.handover.urgency import needs_help_now
 from bot.language.courtesy import CALL_RESPONSES, will_call
 
 
@@ -34,10 +35,17 @@ class ActionBookingStart(BookingAction):
         return "action_booking_start"
 
     def act(self, turn: Turn) -> List[EventType]:
-        calling = will_call(latest_text(turn.tracker))
+        text = latest_text(turn.tracker)
+        calling = will_call(text)
         if calling is not None:  # "jeg ringer til dem i morgen": no meeting wanted
             turn.say((CALL_RESPONSES[calling], {"telefon": turn.phone}))
             return [FollowupAction("action_listen")]
+        if needs_help_now(text):  # "hun har brug for hjælp i nat, ikke et møde"
+            turn.say(("utter_acute_help", {"tekst": self.services.competence().acute.text}))
+            return [FollowupAction("action_listen")]
+        if bk.find_reference(text) and bk.change_kind_from_text(text):
+            # "mit telefonmøde, nummer NPFMXE, kan det rykkes til mandag?" (QA round 3, c04)
+            return [FollowupAction("action_booking_change_start")]
         turn.say(("utter_booking_intro", {}))
         opening = bk.read_opening(latest_text(turn.tracker), turn.now)
         known = [SlotSet(S.MEETING_TYPE, opening.meeting_type), SlotSet(S.WISH, opening.time_wish)]

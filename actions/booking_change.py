@@ -86,7 +86,9 @@ class ActionBookingChangeStart(BookingAction):
         if kind == bk.MOVE:  # not the current meeting's day ("min tid på torsdag")
             wish = bk.read_opening(bk.move_wish_text(text), turn.now).time_wish
         events = [SlotSet(S.KIND, kind), *reset([*CHANGE_SLOTS, FORM_STOPPED])]
-        return [*events, SlotSet(S.REFERENCE, found), SlotSet(S.WISH, wish)]
+        # The form follows, also when the booking's start handed the message over.
+        events += [SlotSet(S.REFERENCE, found), SlotSet(S.WISH, wish)]
+        return [*events, FollowupAction(S.CHANGE_FORM)]
 
 
 class ValidateBookingChangeForm(TimeAndConfirmation, CitizenFormValidation):
@@ -191,7 +193,10 @@ class ActionCancelBooking(BookingAction):
         if done is None:
             return _done()
         turn.say(*bk.cancelled_replies(*done))
-        return [*_done(), SlotSet(S.CANCELLED, done[0].reference)]
+        events = [*_done(), SlotSet(S.CANCELLED, done[0].reference)]
+        if bk.wants_new_booking(latest_text(turn.tracker)):  # "ja aflys, men en ny tid i uge 51"
+            return [*events, FollowupAction("action_booking_start")]
+        return events
 
 
 class ActionMoveBooking(BookingAction):

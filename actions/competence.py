@@ -26,11 +26,18 @@ from bot.features.competence.routing import (
     follow_up,
 )
 from bot.features.explain.outcome import followup_response
-from bot.features.handover.urgency import is_urgent, only_urgency
+from bot.features.handover.urgency import (
+    asks_when_we_answer,
+    is_urgent,
+    needs_help_now,
+    only_urgency,
+)
 from bot.language.answers import yes_no
 
 CASE_SLOT = "handover_case"  # set by the hand-over's receipt (actions/handover.py)
 OUTCOME = "letter_outcome"  # set by action_explain
+DUE_SLOT = "handover_due"  # the receipt's "senest ..." (actions/handover.py)
+ACUTE_STORY_WORDS = 12  # a longer message also tells the matter: it is routed as well
 
 # Remembered in ``competence_asked``: the limit on decisions has been said once.
 LIMIT_SAID = "limit_said"
@@ -86,11 +93,19 @@ class ActionCompetence(WithServices, Action):
             dispatcher.utter_message(response="utter_competence_no_question")
             return [SlotSet("clarify", None)]
         parse = Parse.from_rasa(latest)
+        promise = promise_reply(tracker)
+        if promise is not None:  # "hvornår hører jeg noget?" after the receipt
+            dispatcher.utter_message(response=promise[0], **promise[1])
+            return []
         if tracker.get_slot(CASE_SLOT) and is_urgent(parse.text):
             # Just handed over, and it cannot wait: how to reach a person sooner.
             phone = svc.contact().hovedtelefon
             dispatcher.utter_message(response="utter_handover_urgent", telefon=phone)
             return []
+        if needs_help_now(parse.text):  # "kan ikke komme op af sengen ... det haster"
+            dispatcher.utter_message(response="utter_acute_help", tekst=data.acute.text)
+            if len(parse.text.split()) < ACUTE_STORY_WORDS:  # "hvem kan jeg ringe til NU"
+                return []
         if only_urgency(parse.text):  # "det her haster" with no matter named: not a route
             phone = svc.contact().hovedtelefon
             dispatcher.utter_message(response="utter_urgent_no_matter", telefon=phone)
@@ -102,6 +117,15 @@ class ActionCompetence(WithServices, Action):
         if deadline is not None and (about_a_decision or deadline.from_letter):
             return respond(decision, data, dispatcher, asked, deadline)
         return respond(decision, data, dispatcher, asked)
+
+
+def promise_reply(tracker: Tracker) -> Tuple[str, Dict[str, Any]] | None:
+    """After the hand-over's receipt, "hvornår ringer I?" gets the promise again."""
+    case, due = tracker.get_slot(CASE_SLOT), tracker.get_slot(DUE_SLOT)
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if case and due and asks_when_we_answer(text):
+        return "utter_handover_when", {"nummer": case, "senest": due}
+    return None
 
 
 def body_contact(tracker: Tracker, data: CompetenceData) -> Tuple[str, Dict[str, Any]] | None:

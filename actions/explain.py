@@ -14,7 +14,7 @@ from actions.services import WithServices
 from bot.app.bootstrap import Services
 from bot.features.competence.deadline import letter_rule, slot_value
 from bot.features.explain.letters import citizens_own_words, replies_for_message
-from bot.features.explain.outcome import letter_outcome
+from bot.features.explain.outcome import followup_response, letter_outcome
 from bot.infra.spacy import load_nlp
 from bot.language.courtesy import only_courtesy
 from bot.language.deadlines import find_deadlines
@@ -51,6 +51,11 @@ class ActionExplain(WithServices, Action):
         text = message.get("text") or ""
         intent = (message.get("intent") or {}).get("name")
         svc = self.services
+        about_letter = followup_response(text, tracker.get_slot(OUTCOME_SLOT))
+        if about_letter is not None and len(text) <= OUTCOME_MIN_CHARS:
+            # "saa det er et nej?" right after the letter (QA round 3, c27)
+            dispatcher.utter_message(response=about_letter)
+            return []
         if intent == LETTER_INTENT and only_courtesy(text):
             # "Med venlig hilsen Poul Erik" alone is no letter to explain.
             dispatcher.utter_message(response="utter_courtesy_only")

@@ -13,6 +13,7 @@ from actions.competence import (
     answer_question,
     body_contact,
     pending_answer,
+    promise_reply,
     respond,
 )
 from actions.explain import OUTCOME_SLOT
@@ -23,7 +24,7 @@ from bot.features.competence.fallback import second_in_a_row, suggestions
 from bot.features.competence.routing import Context, Parse, build_route, decide, likely_route
 from bot.features.explain.outcome import followup_response
 from bot.features.fuldmagt.followup import signing_answer
-from bot.features.handover.urgency import asks_when_we_answer
+from bot.features.handover.urgency import needs_help_now
 from bot.language.courtesy import CALL_RESPONSES, tells_a_matter, will_call
 from bot.language.tone import is_upset
 
@@ -64,8 +65,9 @@ class ActionGreet(WithServices, Action):
         return []
 
 
-class ActionOpeningHours(Action):
-    """The telephone hours; after a hand-over, "hvornår ringer I så?" gets the promise."""
+class ActionOpeningHours(WithServices, Action):
+    """The telephone hours; after a hand-over, "hvornår ringer I så?" gets the promise;
+    "hvem kan jeg ringe til NU" when someone needs help now, where to call now."""
 
     def name(self) -> str:
         return "action_opening_hours"
@@ -73,12 +75,33 @@ class ActionOpeningHours(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        case, due = tracker.get_slot("handover_case"), tracker.get_slot("handover_due")
+        promise = promise_reply(tracker)
         text = str((tracker.latest_message or {}).get("text") or "")
-        if case and due and asks_when_we_answer(text):
-            dispatcher.utter_message(response="utter_handover_when", nummer=case, senest=due)
+        if promise is not None:
+            dispatcher.utter_message(response=promise[0], **promise[1])
+        elif needs_help_now(text):
+            acute = self.services.competence().acute.text
+            dispatcher.utter_message(response="utter_acute_help", tekst=acute)
         else:
             dispatcher.utter_message(response="utter_opening_hours")
+        return []
+
+
+class ActionContact(WithServices, Action):
+    """The office's contact details; just after a redirect, "har de et nummer?" is about
+    the authority named (QA round 3, c14, c15: both got the office's card)."""
+
+    def name(self) -> str:
+        return "action_contact"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        contact = body_contact(tracker, self.services.competence())
+        if contact is not None:
+            dispatcher.utter_message(response=contact[0], **contact[1])
+        else:
+            dispatcher.utter_message(response="utter_contact")
         return []
 
 
@@ -115,6 +138,10 @@ class ActionFallback(WithServices, Action):
         ]
         svc = self.services
         competence = svc.competence()
+        promise = promise_reply(tracker)
+        if promise is not None:  # "hvornår hører jeg noget?" after the receipt
+            dispatcher.utter_message(response=promise[0], **promise[1])
+            return []
         contact = body_contact(tracker, competence)
         if contact is not None:  # "har de et telefonnummer?" just after a redirect
             dispatcher.utter_message(response=contact[0], **contact[1])

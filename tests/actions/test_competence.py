@@ -175,3 +175,26 @@ def test_what_to_do_after_a_hearing_letter() -> None:
     messages, events = run(make_tracker(text, "affirm", slots={"letter_outcome": "høring"}))
     assert messages == [("utter_explain_outcome_hearing", {})]
     assert events == []
+
+
+def test_someone_who_needs_help_now_gets_where_to_call() -> None:
+    """QA round 3, c25: "det haster ... min mor paa 87 kan ikke selv komme op af sengen" got
+    "Har du prøvet at løse det med kommunen først?", and "hvem kan jeg ringe til NU" a meeting."""
+    text = "hvem kan jeg ringe til NU"
+    messages, events = run(make_tracker(text, "klage_sagsbehandling"))
+    assert [name for name, _ in messages] == ["utter_acute_help"]
+    assert "112" in messages[0][1]["tekst"] and "Lægevagten" in messages[0][1]["tekst"]
+    # A longer message also tells the matter: where to call now first, then the answer.
+    text = ("det haster!!! min hjemmehjaelp er ikke kommet i 3 dage og min mor paa 87 kan ikke "
+            "selv komme op af sengen")  # fmt: skip
+    messages, _ = run(make_tracker(text, "klage_sagsbehandling"))
+    assert messages[0][0] == "utter_acute_help" and len(messages) > 1
+
+
+def test_after_the_receipt_when_we_call_is_the_promise() -> None:
+    slots = {"handover_case": "BR-2026-0001", "handover_due": "fredag den 4. december"}
+    text = "hvad?? jeg spurgte hvornaar i ringer til mig"
+    messages, events = run(make_tracker(text, "ikke_kommunen_privat", slots=slots))
+    assert messages == [
+        ("utter_handover_when", {"nummer": "BR-2026-0001", "senest": "fredag den 4. december"})
+    ]

@@ -3,7 +3,13 @@ import asyncio
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.general import ActionFallback, ActionGreet, ActionOpeningHours, ActionSessionStart
+from actions.general import (
+    ActionContact,
+    ActionFallback,
+    ActionGreet,
+    ActionOpeningHours,
+    ActionSessionStart,
+)
 from tests.actions.helpers import make_tracker, user_event
 
 
@@ -189,3 +195,30 @@ def test_the_authoritys_phone_after_a_redirect() -> None:
         assert events[0] == SlotSet("clarify", None)
         assert [m["response"] for m in dispatcher.messages] == ["utter_body_contact_web_offline"]
         assert "Borgerservice" in dispatcher.messages[0]["uden_computer"]
+
+
+def test_their_number_after_a_redirect_is_theirs_not_ours() -> None:
+    """QA round 3, c14/c15: "har de et nummer man kan ringe paa" after Familieretshuset was
+    classified as ask_contact and got Borgerrådgivningen's own card."""
+    slots = {"route": "familieretshuset"}
+    tracker = make_tracker("har de et nummer man kan ringe paa", "ask_contact", slots=slots)
+    dispatcher = CollectingDispatcher()
+    assert ActionContact().run(dispatcher, tracker, {}) == []
+    assert dispatcher.messages[0]["response"] == "utter_body_contact_web"
+    assert dispatcher.messages[0]["myndighed"] == "Familieretshuset"
+    # Our own number, or no redirect before: the office's card.
+    for text, slots in [("hvad er jeres telefonnummer", slots), ("har I et nummer", {})]:
+        dispatcher = CollectingDispatcher()
+        ActionContact().run(dispatcher, make_tracker(text, "ask_contact", slots=slots), {})
+        assert [m["response"] for m in dispatcher.messages] == ["utter_contact"]
+
+
+def test_when_we_answer_after_the_receipt_whatever_the_intent() -> None:
+    """QA round 3, c21: "hvornaar hoerer jeg noget, huslejen skulle vaere betalt i gaar"
+    after the receipt got the answer about private disputes."""
+    slots = {"handover_case": "BR-2026-0001", "handover_due": "fredag den 4. december"}
+    text = "hvornaar hoerer jeg noget, huslejen skulle vaere betalt i gaar"
+    tracker = make_tracker(text, "nlu_fallback", 0.4, slots=slots)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_handover_when"]

@@ -94,6 +94,7 @@ from bot.features.booking.wording import (
     MOVE,
     asks_for_meeting,
     change_kind,
+    change_kind_from_text,
     correction,
     earlier_topic,
     find_reference,
@@ -107,6 +108,7 @@ from bot.features.booking.wording import (
 )
 
 __all__ = [
+    "change_kind_from_text",
     "any_meeting_type",
     "move_wish_text",
     "wants_new_booking",

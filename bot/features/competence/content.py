@@ -76,10 +76,17 @@ class OtherMunicipality(Sourced):
     how: str
 
 
+class AcuteHelp(Sourced):
+    """Where to call when someone needs help now (night, weekend): the office cannot."""
+
+    text: str
+
+
 class CompetenceData(BaseModel):
     routes: Dict[str, RouteData]
     bodies: Dict[str, BodyData]
     other_municipality: OtherMunicipality
+    acute: AcuteHelp
 
     @root_validator(skip_on_failure=True)
     def _check(cls, values: Dict[str, Any]) -> Dict[str, Any]:

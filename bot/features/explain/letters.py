@@ -29,7 +29,7 @@ from bot.core.clock import Clock
 from bot.core.settings import ROOT
 from bot.features.explain.glossary import Glossary, Term, TermHit, unique_keys
 from bot.features.explain.laws import LawBook, LawRef
-from bot.features.explain.outcome import HEARING, letter_outcome
+from bot.features.explain.outcome import HEARING, YES, letter_outcome
 from bot.features.explain.outcome import RESPONSES as OUTCOME_RESPONSES
 from bot.language.deadlines import (
     Deadline,
@@ -446,7 +446,8 @@ def _letter_replies(a: Analysis, lawbook: LawBook) -> List[Reply]:
     else:
         replies.append(("utter_explain_letter_no_deadlines", {}))
     replies.extend(_law_replies(a.laws))
-    if a.outcome != HEARING or a.complaint.has_guide:  # a partshøring has no guide yet
+    # A hearing has no guide yet, and a full yes needs none (forvaltningsloven § 25).
+    if a.outcome not in (HEARING, YES) or a.complaint.has_guide:
         replies.extend(_complaint_replies(a.complaint, lawbook))
     replies.append(("utter_explain_not_judging", {}))
     replies.append(("utter_explain_next_steps", {}))

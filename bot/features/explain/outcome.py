@@ -38,16 +38,27 @@ _WHAT_NOW = re.compile(
 )
 _PARTLY = re.compile(r"\b(delvis|delvist|en del af|dog ikke|men ikke)\b")
 _ASKS = re.compile(
-    r"\b(ja eller nej|nej eller ja|(har|fik|får) jeg (så )?(fået )?(et )?(nej|ja|afslag|lov)|"
+    r"\b(ja eller nej|nej eller ja|det er (et )?(nej|ja|afslag)|"
+    r"(har|fik|får) jeg (så )?(fået )?(et )?(nej|ja|afslag|lov)|"
     r"er det (et )?(nej|ja|afslag)|(så )?(jeg )?(har|fik) (jeg )?(fået )?(et )?(nej|afslag|ja)|"
     r"sagt (ja|nej)|har de (sagt|givet) (ja|nej)|betyder det (at jeg fik |at det er )?(nej|ja))\b"
 )
 
 
+_QUOTED = re.compile(r"[\"“”„«'‘’]([^\"“”„«»'‘’]{40,})[\"“”»'‘’]")
+
+
+def _letters_words(text: str) -> str:
+    """The quoted part when the citizen quotes the letter ("... 'Du er bevilget ...' hun
+    troede hun fik afslag"): their own words are not the letter's (QA round 3, c10)."""
+    quoted = _QUOTED.findall(text or "")
+    return " ".join(quoted) if quoted else text or ""
+
+
 def letter_outcome(text: str) -> str | None:
     """``høring`` when nothing is decided yet (a partshøring), else ``nej``, ``ja`` or
     ``delvist`` when the letter says it in the usual words, else None."""
-    low = fold(text or "").lower()
+    low = fold(_letters_words(text)).lower()
     if _HEARING.search(low):
         return HEARING
     no = bool(_NO.search(low))

@@ -42,6 +42,7 @@ def only_urgency(text: str) -> bool:
 
 _WHEN = re.compile(
     r"\bhvornår (ringer|skriver|svarer|kontakter|hører|kommer) (i|de|hun|han|nogen|jeg)\b"
+    r"|\bhvornår (i|de|hun|han|nogen) (ringer|skriver|svarer|kontakter)\b"
     r"|\bhvornår (får|hører) jeg (svar|noget|fra jer)\b"
 )
 
@@ -49,3 +50,18 @@ _WHEN = re.compile(
 def asks_when_we_answer(text: str) -> bool:
     """ "hvornaar ringer i saa" after the receipt: the promised time, not opening hours."""
     return bool(_WHEN.search(fold(text or "").lower()))
+
+
+# Someone cannot manage now: no help, food, medicine, cannot get up (QA round 3, c25).
+_NEED_NOW = re.compile(
+    r"\b(kan ikke (selv )?(komme op|rejse sig|spise|klare sig|gå)|ikke fået (mad|medicin|hjælp)"
+    r"|ingen (mad|medicin|hjælp)|ligger på gulvet|er faldet|brug for hjælp"
+    r"|hvem kan jeg ringe til)\b"
+)
+_NOW = re.compile(r"\b(nu|lige nu|i nat|i aften|med det samme|i weekenden)\b")
+
+
+def needs_help_now(text: str) -> bool:
+    """Urgent, and someone cannot manage until the office opens: where to call now."""
+    low = fold(text or "").lower()
+    return bool(_NEED_NOW.search(low)) and (is_urgent(low) or bool(_NOW.search(low)))

@@ -537,3 +537,21 @@ def test_calling_them_oneself_is_no_booking(factory) -> None:  # type: ignore[no
     events, messages = run(ActionBookingStart(), trk)
     assert events == [FollowupAction("action_listen")]
     assert messages == [msg("utter_will_call_them", telefon=PHONE)]
+
+
+def test_a_move_request_that_reads_as_a_booking_is_a_move(factory) -> None:  # type: ignore[no-untyped-def]
+    """QA round 3, c04: "... nummer NPFMXE. kan det rykkes til mandag?" was classified as a
+    booking and asked "Hvad skal mødet handle om?" (a second meeting)."""
+    text = "jeg har et telefonmoede med jer paa fredag, nummer NPFMXE. kan det rykkes til mandag?"
+    trk = tracker({}, form=None, text=text, intent="book_meeting")
+    events, messages = run(ActionBookingStart(), trk)
+    assert events == [FollowupAction("action_booking_change_start")]
+    assert messages == []
+
+
+def test_help_now_is_no_booking(factory) -> None:  # type: ignore[no-untyped-def]
+    text = "hun har brug for hjaelp i nat, ikke et moede"
+    trk = tracker({}, form=None, text=text, intent="book_meeting")
+    events, messages = run(ActionBookingStart(), trk)
+    assert events == [FollowupAction("action_listen")]
+    assert [m["response"] for m in messages] == ["utter_acute_help"]

@@ -39,9 +39,10 @@ def test_start_of_a_change_uses_the_reference_and_the_words() -> None:
     trk = tracker({}, form=None, text=text, intent="cancel_booking")
     events, messages = run(ActionBookingChangeStart(), trk)
     assert events[0] == SlotSet("booking_change_kind", "flyt")  # the words win over the intent
-    assert events[-2:] == [
+    assert events[-3:] == [
         SlotSet("booking_reference", "K7M4QX"),
         SlotSet("booking_time_wish", None),
+        FollowupAction("booking_change_form"),
     ]
     # The reference is known, so the intro does not ask for it (the contact question follows).
     assert messages == [msg("utter_booking_change_known_move", reference="K7M4QX")]
@@ -90,7 +91,7 @@ def test_a_move_keeps_the_new_day_it_asks_for() -> None:
     text = "flyt NTN4VN til onsdag kl 14"
     trk = tracker({}, form=None, text=text, intent="move_booking")
     events, _ = run(ActionBookingChangeStart(), trk)
-    assert events[-2:] == [
+    assert events[-3:-1] == [
         SlotSet("booking_reference", "NTN4VN"),
         SlotSet("booking_time_wish", "onsdag kl 14"),
     ]
@@ -101,10 +102,10 @@ def test_a_move_does_not_wish_the_current_meetings_day() -> None:
     text = "kan jeg rykke min tid paa torsdag til en formiddag i naeste uge? bookingnr PM64D7"
     trk = tracker({}, form=None, text=text, intent="move_booking")
     events, _ = run(ActionBookingChangeStart(), trk)
-    assert events[-1] == SlotSet("booking_time_wish", "en formiddag i næste uge? bookingnr PM64D7")
+    assert events[-2] == SlotSet("booking_time_wish", "en formiddag i næste uge? bookingnr PM64D7")
     trk = tracker({}, form=None, text="jeg vil flytte mit møde på torsdag", intent="move_booking")
     events, _ = run(ActionBookingChangeStart(), trk)
-    assert events[-1] == SlotSet("booking_time_wish", None)
+    assert events[-2] == SlotSet("booking_time_wish", None)
 
 
 @pytest.mark.parametrize(
@@ -123,6 +124,7 @@ def test_change_start(intent, kind, response) -> None:  # type: ignore[no-untype
         SlotSet("form_stopped", None),
         SlotSet("booking_reference", None),
         SlotSet("booking_time_wish", None),
+        FollowupAction("booking_change_form"),
     ]
     assert messages == [msg(response)]
 

@@ -67,3 +67,11 @@ def test_a_hearing_is_not_a_decision() -> None:
 )  # fmt: skip
 def test_followup_response(text: str, outcome: str | None, expected: str | None) -> None:
     assert followup_response(text, outcome) == expected
+
+
+def test_the_citizens_own_words_around_a_quote_are_not_the_letter() -> None:
+    """QA round 3, c10: a grant read as "delvist ja" because the citizen wrote "afslag"."""
+    text = ("min mor har faaet det her: 'Du er bevilget personlig pleje 2 gange dagligt samt "
+            "rengøring hver 14. dag' hun troede hun fik afslag")  # fmt: skip
+    assert letter_outcome(text) == "ja"
+    assert asks_outcome("saa det er et nej?")  # QA round 3, c27
